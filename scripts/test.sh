@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: lint, type check, then the whole suite on PostgreSQL + Redis + a real worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+export CELERY_BROKER_URL="${CELERY_BROKER_URL:-$REDIS_URL}"
+export DJANGO_SETTINGS_MODULE=approvals.settings.test
+
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest "$@"
+code=$?
+set -e
+exit $code

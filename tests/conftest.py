@@ -1,0 +1,61 @@
+"""Shared fixtures: demo users per role, HTTP clients logged in as them, the moved clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from workflows import clock
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety
+# guard would otherwise refuse the ORM calls that fixtures make in that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The suite runs on the production database; scripts/test.sh provides one.
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        raise pytest.UsageError(f"the test suite needs PostgreSQL (DATABASE_URL); got {engine}. Run `make test`.")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    broker = os.environ.get("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
+    return [
+        f"xiuhua database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST')}:{db.get('PORT')} {db['NAME']}",
+        f"xiuhua broker: {broker}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def demo_users(db: None) -> dict[str, object]:
+    """Every demo account, keyed by username, with roles and jurisdictions synced."""
+    from workflows.demo import seed_accounts
+    from workflows.management.commands.sync_roles import sync_roles
+
+    sync_roles()
+    return {user.username: user for user in seed_accounts()}
+
+
+@pytest.fixture
+def client_as(demo_users: dict[str, object]) -> Callable[[str], Client]:
+    """A test client logged in as the named demo account."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(demo_users[username])  # type: ignore[arg-type]
+        return client
+
+    return make

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowsConfig(AppConfig):
+    name = "workflows"
+    verbose_name = _("Workflow engine")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers system checks)
+
+    def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
+        from .selectors import task_home_sections
+
+        return task_home_sections(user=request.user, role_codes=role_codes)

@@ -1,0 +1,25 @@
+"""The city's 11 county-level jurisdictions (domain §0): division code, name, short name."""
+
+from __future__ import annotations
+
+COUNTIES = [
+    ("530602", "昭阳区", "昭阳"),
+    ("530621", "鲁甸县", "鲁甸"),
+    ("530622", "巧家县", "巧家"),
+    ("530623", "盐津县", "盐津"),
+    ("530624", "大关县", "大关"),
+    ("530625", "永善县", "永善"),
+    ("530626", "绥江县", "绥江"),
+    ("530627", "镇雄县", "镇雄"),
+    ("530628", "彝良县", "彝良"),
+    ("530629", "威信县", "威信"),
+    ("530681", "水富市", "水富"),
+]
+
+
+def ensure_counties() -> None:
+    """Idempotent: the migration seeds them; a flushed test database gets them back here."""
+    from .models import County
+
+    for order, (code, name, short) in enumerate(COUNTIES):
+        County.objects.update_or_create(code=code, defaults={"name": name, "short_name": short, "order": order})

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import clock
+from .crypto import EncryptedCharField
+from .masking import mask_id_number, mask_phone
+
+
+class County(models.Model):
+    """One of the city's 11 county-level jurisdictions (seeded by a migration)."""
+
+    code = models.CharField(_("division code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    short_name = models.CharField(_("short name"), max_length=10)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Bureau staff")
+        COMPANY = "company", _("Company applicant")
+        PERSON = "person", _("Individual applicant")
+
+    kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    real_name = models.CharField(_("name"), max_length=100, blank=True)
+    # None means city-wide staff; applicants have no county.
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    id_number = EncryptedCharField(_("ID number"), blank=True, default="")
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    certificate_number = models.CharField(_("law-enforcement certificate number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.COMPANY and self.company_name:
+            return self.company_name
+        return self.real_name or self.username
+
+    @property
+    def is_citywide(self) -> bool:
+        return self.kind == self.Kind.STAFF and self.county_id is None
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class AuditEntry(models.Model):
+    """One append-only row of the audit trail; ``hash`` chains it to the row before.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+    """
+
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    county = models.ForeignKey(County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """A single row locked by each writer so the chain has one order and no forks."""
+
+    last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} rows, head {self.last_hash[:12]}"
+
+
+class Capability(models.Model):
+    """Holds product-wide permissions that belong to no single table (no table is created)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_supervision", _("Can view the supervision dashboard")),
+            ("manage_calendar", _("Can enter the holiday schedule of a year")),
+        ]
+
+    def __str__(self) -> str:
+        return "capability"
+
+
+class ServiceHeartbeat(models.Model):
+    """Last time a background service (the beat sweep) ran, shown on the health page."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_seen = models.DateTimeField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerProbe(models.Model):
+    """A health-check task's footprint: proves a worker took a task and finished it once."""
+
+    token = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,0 +1,96 @@
+"""Roles (domain §0): one declared mapping from role to Django group to permissions.
+
+``manage.py sync_roles`` makes the database match this mapping. Process apps add the
+permissions of their steps here, so who-may-do-what is read in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Staff in a county are in that county's group; city-wide staff are in this one.
+CITYWIDE_GROUP = "jurisdiction:citywide"
+COUNTY_GROUP_PREFIX = "jurisdiction:"
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str | Promise
+    description: str | Promise
+    staff: bool = True
+    permissions: tuple[str, ...] = field(default=())
+
+    @property
+    def group_name(self) -> str:
+        return f"role:{self.code}"
+
+
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in [
+        Role(
+            "applicant",
+            _("Applicant"),
+            _("Companies and citizens who apply for permits"),
+            staff=False,
+            permissions=(),
+        ),
+        Role(
+            "clerk",
+            _("Acceptance clerk"),
+            _("Decides whether an application is accepted"),
+            permissions=(),
+        ),
+        Role("reviewer", _("Reviewer"), _("Reviews accepted applications"), permissions=()),
+        Role("surveyor", _("Site surveyor"), _("Surveys the site of a facility"), permissions=()),
+        Role(
+            "chief",
+            _("Section chief"),
+            _("Decides permits and cases; receives escalations"),
+            permissions=("workflows.view_supervision",),
+        ),
+        Role("patrol", _("Patrol / grid officer"), _("Reports illegal construction from the field"), permissions=()),
+        Role("officer", _("Enforcement officer"), _("Investigates and enforces cases"), permissions=()),
+        Role(
+            "squadlead",
+            _("Squad leader"),
+            _("Approves filing and closing of cases; receives escalations"),
+            permissions=("workflows.view_supervision",),
+        ),
+        Role("legal", _("Legal reviewer"), _("Reviews the legality of major decisions"), permissions=()),
+        Role(
+            "leader",
+            _("Bureau leader"),
+            _("Signs coercive decisions"),
+            permissions=("workflows.view_supervision",),
+        ),
+        Role(
+            "supervisor",
+            _("Supervisor"),
+            _("Watches deadlines and lights, read-only"),
+            permissions=("workflows.view_supervision", "workflows.view_auditentry"),
+        ),
+        Role(
+            "admin",
+            _("Administrator"),
+            _("Maintains accounts, calendars and configuration"),
+            permissions=("workflows.view_auditentry", "workflows.view_supervision"),
+        ),
+    ]
+}
+
+
+def roles_of(user: object) -> list[Role]:
+    """The roles a user holds, in declaration order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    names = {g.name for g in user.groups.all()}  # type: ignore[attr-defined]
+    return [role for role in ROLES.values() if role.group_name in names]
+
+
+def has_role(user: object, code: str) -> bool:
+    return any(role.code == code for role in roles_of(user))
