@@ -18,6 +18,6 @@ lint: setup-dev
 bench: setup-dev
 	scripts/bench.sh
 
-# Refresh the zh_Hans catalogue after adding strings; translate the new empty entries.
-messages: setup-dev
-	.venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+# Rebuild the zh_Hans catalogue from the code and locale/glossary/*.tsv; lists what is untranslated.
+messages:
+	scripts/i18n.sh

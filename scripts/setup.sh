@@ -41,4 +41,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-.venv/bin/python manage.py compilemessages -v 0 --ignore=.venv
+scripts/i18n.sh
