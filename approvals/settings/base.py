@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "workflows",
+    "workflows.sla",
     "outdoor_ads",
     "illegal_building",
 ]
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflows.sla.context_processors.bell",
             ],
         },
     }
