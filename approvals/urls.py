@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from illegal_building.viewsets import CasesApp
 from outdoor_ads.views import ApplicationDetailView
 from workflows.sla import views as sla_views
 from workflows.views import HomeView, health
@@ -37,12 +38,17 @@ class SupervisionApp(Application):
     escalations_path = path("escalations/", sla_views.EscalationListView.as_view(), name="escalations")
 
 
-site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp(), SupervisionApp()])
+site = Site(
+    title=_("Xiuhua urban management"),
+    viewsets=[WorkbenchApp(), PermitsApp(), CasesApp(), SupervisionApp()],
+)
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/cases/", include("illegal_building.api")),
     path("api/", include("workflows.api")),
+    path("public/", include("illegal_building.public_urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("", site.urls),

@@ -1,7 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
 class IllegalBuildingConfig(AppConfig):
     name = "illegal_building"
     verbose_name = _("Illegal-construction cases")
+
+    def ready(self) -> None:
+        from . import clocks  # noqa: F401  (declares the case's time limits)
+
+    def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
+        from . import selectors
+
+        return selectors.home_sections(user=request.user, role_codes=role_codes)
+
+    def seed_demo(self) -> None:
+        from .demo import seed
+
+        seed()

@@ -1,0 +1,256 @@
+"""Cases API: field reports with photos, case lists and details (timeline, gates), challenges."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.jurisdiction import get_visible_or_404
+from workflows.models import County
+from workflows.roles import has_role
+from workflows.sla import selectors as sla_selectors
+
+from . import selectors, services
+from .gates import GateRefused
+from .models import Case, Challenge
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county.name")
+    stage_display = serializers.CharField(source="get_stage_display")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "report_number",
+            "case_number",
+            "county",
+            "stage",
+            "stage_display",
+            "source",
+            "address",
+            "latitude",
+            "longitude",
+            "description",
+            "reported_at",
+            "filed_at",
+            "closed_at",
+        ]
+
+
+class PhotoMetaSerializer(serializers.Serializer):
+    captured_at = serializers.DateTimeField(required=False, allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         min_value=-180, max_value=180)
+    device = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class FieldReportSerializer(serializers.Serializer):
+    county = serializers.CharField(required=False, help_text="Division code; defaults to the reporter's county")
+    address = serializers.CharField(max_length=200)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         min_value=-180, max_value=180)
+    description = serializers.CharField()
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+    photo_meta = serializers.CharField(required=False, help_text="JSON list, one object per photo, same order")
+
+    def validate_photo_meta(self, value: str) -> list[dict[str, Any]]:
+        try:
+            items = json.loads(value)
+        except ValueError as exc:
+            raise serializers.ValidationError("JSON list expected") from exc
+        if not isinstance(items, list):
+            raise serializers.ValidationError("JSON list expected")
+        meta = PhotoMetaSerializer(data=items, many=True)
+        meta.is_valid(raise_exception=True)
+        return list(meta.validated_data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.context["request"].user
+        code = attrs.get("county")
+        if code:
+            county = County.objects.filter(code=code).first()
+            if county is None or (user.county_id and county.pk != user.county_id):
+                raise serializers.ValidationError({"county": "unknown county or not yours"})
+        elif user.county_id:
+            county = user.county
+        else:
+            raise serializers.ValidationError({"county": "required for city-wide staff"})
+        attrs["county"] = county
+        meta = attrs.get("photo_meta") or []
+        if meta and len(meta) != len(attrs.get("photos") or []):
+            raise serializers.ValidationError({"photo_meta": "one entry per photo"})
+        return attrs
+
+
+class CaseListCreateView(ListAPIView):
+    serializer_class = CaseSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self) -> Any:
+        return selectors.case_list(user=self.request.user)
+
+    @extend_schema(request=FieldReportSerializer, responses={201: CaseSerializer})
+    def post(self, request: Request) -> Response:
+        if not (has_role(request.user, "patrol") or has_role(request.user, "officer")):
+            return Response({"detail": "only patrol and enforcement officers report"}, status=status.HTTP_403_FORBIDDEN)
+        serializer = FieldReportSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        files = request.FILES.getlist("photos")
+        meta = data.get("photo_meta") or [{} for _ in files]
+        case = services.case_report(
+            acting_user=request.user,  # type: ignore[arg-type]
+            county=data["county"],
+            source=Case.Source.PATROL,
+            address=data["address"],
+            description=data["description"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            photos=[{"file": f, **m} for f, m in zip(files, meta, strict=True)],
+        )
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+def case_payload(case: Case, user: Any) -> dict[str, Any]:
+    data: dict[str, Any] = dict(CaseSerializer(case).data)
+    data["party"] = {
+        "name": case.party_name,
+        "id_number": case.masked_party_id_number,
+        "address": case.party_address,
+    }
+    data["timeline"] = [
+        {"at": e.at.isoformat(), "kind": e.kind, "title": str(e.title), "actor": e.actor, "detail": e.detail}
+        for e in selectors.timeline(case)
+    ]
+    data["gates"] = [
+        {"code": g.code, "title": str(g.title), "open": g.open, "detail": g.detail} for g in selectors.gate_states(case)
+    ]
+    data["tasks"] = [
+        {"id": t.pk, "node": t.flow_task.name, "title": str(t.flow_task.task_title), "status": t.status,
+         "owner": t.owner.username if t.owner else None}
+        for t in selectors.active_tasks(case)
+    ]
+    data["challenges"] = [
+        {"id": c.pk, "kind": c.kind, "filed_on": c.filed_on, "body": c.body, "outcome": c.outcome,
+         "outcome_on": c.outcome_on}
+        for c in selectors.challenges(case)
+    ]
+    data["evidence"] = [
+        {"id": e.pk, "name": e.original_name, "sha256": e.sha256, "captured_at": e.captured_at,
+         "latitude": e.latitude, "longitude": e.longitude, "device": e.device}
+        for e in selectors.evidence_for(case)
+    ]
+    data["clocks"] = [
+        {
+            "rule": c.rule.code,
+            "title": c.rule.title,
+            "start_date": c.start_date,
+            "due_date": c.due_date,
+            "light": c.light,
+            "paused": c.is_paused,
+            "working_days_paused": c.working_days_paused,
+            "stopped": c.stopped_at is not None,
+            "provisional": c.provisional,
+        }
+        for c in sla_selectors.clocks_for(case).select_related("rule")
+    ]
+    return data
+
+
+class CaseDetailView(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        return Response(case_payload(case, request.user))
+
+
+class ChallengeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Challenge.Kind.choices)
+    filed_on = serializers.DateField()
+    body = serializers.CharField(max_length=100)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[c for c in Challenge.Outcome.choices if c[0] != Challenge.Outcome.PENDING]
+    )
+    outcome_on = serializers.DateField()
+    note = serializers.CharField()
+
+
+CHALLENGE_ROLES = ("officer", "squadlead", "legal")
+
+
+def _may_record_challenges(user: Any) -> bool:
+    return any(has_role(user, role) for role in CHALLENGE_ROLES)
+
+
+def _refused(refused: GateRefused) -> Response:
+    return Response({"detail": str(refused.message)}, status=status.HTTP_409_CONFLICT)
+
+
+class ChallengeCreateView(APIView):
+    @extend_schema(request=ChallengeSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        if not _may_record_challenges(request.user):
+            raise NotFound
+        serializer = ChallengeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                challenge = services.case_challenge_record(
+                    case=case, acting_user=request.user, **serializer.validated_data  # type: ignore[arg-type]
+                )
+        except GateRefused as refused:
+            return _refused(refused)
+        return Response({"id": challenge.pk, "outcome": challenge.outcome}, status=status.HTTP_201_CREATED)
+
+
+class ChallengeOutcomeView(APIView):
+    @extend_schema(request=OutcomeSerializer)
+    def post(self, request: Request, pk: int, challenge_pk: int) -> Response:
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        if not _may_record_challenges(request.user):
+            raise NotFound
+        challenge = Challenge.objects.filter(case=case, pk=challenge_pk).first()
+        if challenge is None:
+            raise NotFound
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                services.case_challenge_outcome(
+                    challenge=challenge, acting_user=request.user, **serializer.validated_data  # type: ignore[arg-type]
+                )
+        except GateRefused as refused:
+            return _refused(refused)
+        return Response({"id": challenge.pk, "outcome": challenge.outcome})
+
+
+urlpatterns = [
+    path("", CaseListCreateView.as_view(), name="api-cases"),
+    path("<int:pk>/", CaseDetailView.as_view(), name="api-case"),
+    path("<int:pk>/challenges/", ChallengeCreateView.as_view(), name="api-case-challenges"),
+    path(
+        "<int:pk>/challenges/<int:challenge_pk>/outcome/",
+        ChallengeOutcomeView.as_view(),
+        name="api-case-challenge-outcome",
+    ),
+]

@@ -1,0 +1,70 @@
+"""Export of the case file: one PDF dossier of every act and record, and the evidence as a zip
+with a manifest of the SHA-256 taken at upload (so anyone can check nothing was altered)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from workflows import audit, clock
+
+from . import selectors
+from .models import Case
+
+
+def dossier_pdf(case: Case) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "illegal_building/dossier.html",
+        {
+            "case": case,
+            "bureau": settings.XIUHUA_BUREAU_NAME,
+            "timeline": selectors.timeline(case),
+            "records": selectors.records_for(case),
+            "evidence": selectors.evidence_for(case),
+            "history": audit.history(case),
+            "exported_at": timezone.localtime(clock.now()),
+        },
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def evidence_zip(case: Case) -> bytes:
+    buffer = io.BytesIO()
+    manifest = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for evidence in selectors.evidence_for(case):
+            with evidence.file.open("rb") as handle:
+                data = handle.read()
+            name = f"{evidence.pk:05d}-{evidence.original_name}"
+            archive.writestr(name, data)
+            manifest.append(
+                {
+                    "file": name,
+                    "sha256_at_upload": evidence.sha256,
+                    "sha256_now": hashlib.sha256(data).hexdigest(),
+                    "size": evidence.size,
+                    "captured_at": evidence.captured_at.isoformat() if evidence.captured_at else None,
+                    "latitude": str(evidence.latitude) if evidence.latitude is not None else None,
+                    "longitude": str(evidence.longitude) if evidence.longitude is not None else None,
+                    "device": evidence.device,
+                    "uploaded_by": evidence.created_by.display_name,
+                    "uploaded_at": evidence.created_at.isoformat(),
+                }
+            )
+        archive.writestr(
+            "manifest.json",
+            json.dumps({"case": str(case), "files": manifest}, ensure_ascii=False, indent=2),
+        )
+        archive.writestr(
+            "SHA256SUMS",
+            "".join(f"{item['sha256_at_upload']}  {item['file']}\n" for item in manifest),
+        )
+    return buffer.getvalue()

@@ -1,0 +1,285 @@
+"""The illegal-construction case process (domain §3), node by node in legal order.
+
+Each human step's legality is decided by its service (gates), not by the diagram: the
+diagram only says what comes next. Routing conditions are properties of ``CaseProcess``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows.jurisdiction import visible
+from workflows.sla.flow import SlaFlowMixin, StepLimit
+
+from .models import Case, CaseProcess
+from .views import StepView
+
+OFFICER = "illegal_building.investigate_case"
+SQUADLEAD = "illegal_building.approve_case"
+LEGAL = "illegal_building.review_case"
+CHIEF = "illegal_building.decide_case"
+LEADER = "illegal_building.sign_coercive_case"
+
+
+class CaseTask(flow.View):
+    """A human step that only staff of the case's county (or city-wide staff) may take or do."""
+
+    def _in_jurisdiction(self, user: Any, task: Any) -> bool:
+        case_id = CaseProcess.objects.filter(pk=task.process_id).values_list("case_id", flat=True).first()
+        return case_id is not None and visible(user, Case).filter(pk=case_id).exists()
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        return bool(super().can_assign(user, task)) and self._in_jurisdiction(user, task)
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        return bool(super().can_execute(user, task)) and self._in_jurisdiction(user, task)
+
+
+def step(name: str) -> Any:
+    return StepView.as_view(step=name)
+
+
+class CaseFlow(SlaFlowMixin, flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.select_for_update_lock
+    # Staff steps; the party's periods and the statutory limits are case clocks (clocks.py).
+    step_limits = {
+        "verify": StepLimit(working_days=1, escalate_to="squadlead"),
+        "approve_filing": StepLimit(working_days=2, escalate_to="chief"),
+        "legal_review": StepLimit(working_days=5, escalate_to="squadlead"),
+        "decision": StepLimit(working_days=5, escalate_to="squadlead"),
+        "coercive_decision": StepLimit(working_days=5, escalate_to="squadlead"),
+        "closing_report": StepLimit(working_days=5, escalate_to="squadlead"),
+        "approve_closing": StepLimit(working_days=3, escalate_to="chief"),
+    }
+    process_title = _("Illegal-construction case")
+    process_description = _("Detect, stop, decide, demolish and close, lawfully and on the record.")
+
+    # --- Report: patrol, citizens and imports start a case from code (services.case_report)
+    start = flow.StartHandle(this.start_case).Annotation(title=_("Report")).Next(this.verify)
+
+    # --- Enforcement officers: on-site verification by two officers
+    verify = (
+        CaseTask(step("verify"))
+        .Annotation(title=_("Verify on site"))
+        .Permission(OFFICER)
+        .Next(this.check_illegal)
+    )
+    check_illegal = (
+        flow.If(lambda activation: activation.process.found_illegal)
+        .Annotation(title=_("Illegal?"))
+        .Then(this.approve_filing)
+        .Else(this.end_not_illegal)
+    )
+
+    # --- Squad leader: approve filing (case number)
+    approve_filing = (
+        CaseTask(step("approve_filing"))
+        .Annotation(title=_("Approve filing"))
+        .Permission(SQUADLEAD)
+        .Next(this.check_filed)
+    )
+    check_filed = (
+        flow.If(lambda activation: activation.process.filing_approved)
+        .Annotation(title=_("Filed?"))
+        .Then(this.stop_order)
+        .Else(this.end_not_filed)
+    )
+
+    # --- Enforcement officers: stop order, investigation
+    stop_order = (
+        CaseTask(step("stop_order"))
+        .Annotation(title=_("Serve the stop order"))
+        .Permission(OFFICER)
+        .Next(this.investigate)
+    )
+    investigate = (
+        CaseTask(step("investigate"))
+        .Annotation(title=_("Investigate"))
+        .Permission(OFFICER)
+        .Next(this.check_correctable)
+    )
+    check_correctable = (
+        flow.If(lambda activation: activation.process.is_correctable)
+        .Annotation(title=_("Correctable?"))
+        .Then(this.correction_decision)
+        .Else(this.prior_notice)
+    )
+
+    # --- Chief: correctable path, order to correct (+ fine); officers check compliance
+    correction_decision = (
+        CaseTask(step("correction_decision"))
+        .Annotation(title=_("Decide correction within a deadline"))
+        .Permission(CHIEF)
+        .Next(this.correction_check)
+    )
+    correction_check = (
+        CaseTask(step("correction_check"))
+        .Annotation(title=_("Check the correction on site"))
+        .Permission(OFFICER)
+        .Next(this.check_corrected)
+    )
+    check_corrected = (
+        flow.If(lambda activation: activation.process.complied)
+        .Annotation(title=_("Corrected?"))
+        .Then(this.closing_report)
+        .Else(this.prior_notice)
+    )
+
+    # --- Enforcement officers: prior notice, defence period, hearing if requested
+    prior_notice = (
+        CaseTask(step("prior_notice"))
+        .Annotation(title=_("Serve the prior notice"))
+        .Permission(OFFICER)
+        .Next(this.defence)
+    )
+    defence = (
+        CaseTask(step("defence"))
+        .Annotation(title=_("Close the defence period"))
+        .Permission(OFFICER)
+        .Next(this.check_hearing)
+    )
+    check_hearing = (
+        flow.If(lambda activation: activation.process.hearing_requested)
+        .Annotation(title=_("Hearing requested?"))
+        .Then(this.hearing)
+        .Else(this.legal_review)
+    )
+    hearing = (
+        CaseTask(step("hearing"))
+        .Annotation(title=_("Hold the hearing"))
+        .Permission(OFFICER)
+        .Next(this.legal_review)
+    )
+
+    # --- Legal reviewer: legal review by someone who did not investigate
+    legal_review = (
+        CaseTask(step("legal_review"))
+        .Annotation(title=_("Legal review"))
+        .Permission(LEGAL)
+        .Next(this.check_legal)
+    )
+    check_legal = (
+        flow.If(lambda activation: activation.process.legal_approved)
+        .Annotation(title=_("Legal review approved?"))
+        .Then(this.check_major)
+        .Else(this.investigate)
+    )
+    check_major = (
+        flow.If(lambda activation: activation.process.is_major)
+        .Annotation(title=_("Major case?"))
+        .Then(this.collective)
+        .Else(this.decision)
+    )
+
+    # --- Chief: collective discussion for major cases, the demolition decision
+    collective = (
+        CaseTask(step("collective"))
+        .Annotation(title=_("Record the collective discussion"))
+        .Permission(CHIEF)
+        .Next(this.decision)
+    )
+    decision = (
+        CaseTask(step("decision"))
+        .Annotation(title=_("Decide demolition within a deadline"))
+        .Permission(CHIEF)
+        .Next(this.disclose)
+    )
+
+    # --- Enforcement officers: disclosure, site check, reminder
+    disclose = (
+        CaseTask(step("disclose"))
+        .Annotation(title=_("Publish the decision"))
+        .Permission(OFFICER)
+        .Next(this.site_check)
+    )
+    site_check = (
+        CaseTask(step("site_check"))
+        .Annotation(title=_("Check demolition on site"))
+        .Permission(OFFICER)
+        .Next(this.check_demolished)
+    )
+    check_demolished = (
+        flow.If(lambda activation: activation.process.complied)
+        .Annotation(title=_("Demolished?"))
+        .Then(this.closing_report)
+        .Else(this.reminder)
+    )
+    reminder = (
+        CaseTask(step("reminder"))
+        .Annotation(title=_("Serve the reminder"))
+        .Permission(OFFICER)
+        .Next(this.reminder_check)
+    )
+    reminder_check = (
+        CaseTask(step("reminder_check"))
+        .Annotation(title=_("Check on site after the reminder"))
+        .Permission(OFFICER)
+        .Next(this.check_demolished_after_reminder)
+    )
+    check_demolished_after_reminder = (
+        flow.If(lambda activation: activation.process.complied)
+        .Annotation(title=_("Demolished after the reminder?"))
+        .Then(this.closing_report)
+        .Else(this.coercive_decision)
+    )
+
+    # --- Bureau leader: coercive decision
+    coercive_decision = (
+        CaseTask(step("coercive_decision"))
+        .Annotation(title=_("Sign the coercive demolition decision"))
+        .Permission(LEADER)
+        .Next(this.announce)
+    )
+
+    # --- Enforcement officers: announcement, execution after the waiting periods, closing report
+    announce = (
+        CaseTask(step("announce"))
+        .Annotation(title=_("Publish the demolition announcement"))
+        .Permission(OFFICER)
+        .Next(this.execute)
+    )
+    execute = (
+        CaseTask(step("execute"))
+        .Annotation(title=_("Execute the demolition"))
+        .Permission(OFFICER)
+        .Next(this.closing_report)
+    )
+    closing_report = (
+        CaseTask(step("closing_report"))
+        .Annotation(title=_("Write the closing report"))
+        .Permission(OFFICER)
+        .Next(this.approve_closing)
+    )
+
+    # --- Squad leader: approve closing, archive
+    approve_closing = (
+        CaseTask(step("approve_closing"))
+        .Annotation(title=_("Approve closing"))
+        .Permission(SQUADLEAD)
+        .Next(this.check_closing)
+    )
+    check_closing = (
+        flow.If(lambda activation: activation.process.closing_approved)
+        .Annotation(title=_("Closing approved?"))
+        .Then(this.end)
+        .Else(this.closing_report)
+    )
+
+    end_not_illegal = flow.End().Annotation(title=_("Closed: not illegal"))
+    end_not_filed = flow.End().Annotation(title=_("Closed: not filed"))
+    end = flow.End().Annotation(title=_("Archived"))
+
+    def sla_subject(self, process: Any) -> Any:
+        return CaseProcess.objects.select_related("case").get(pk=process.pk).case
+
+    def sla_county(self, process: Any) -> Any:
+        return self.sla_subject(process).county
+
+    def start_case(self, activation: Any, case: Case) -> CaseProcess:
+        activation.process.case = case
+        return activation.process

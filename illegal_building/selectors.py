@@ -1,0 +1,295 @@
+"""Reads of cases: what is in force, who investigated, the timeline and the state of each gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows import clock
+from workflows.jurisdiction import visible
+
+from .gates import GateRefused, GateState
+from .models import (
+    Act,
+    Case,
+    CaseProcess,
+    Challenge,
+    ClosingReport,
+    CollectiveDiscussion,
+    Defence,
+    Disclosure,
+    EvidenceFile,
+    Execution,
+    Hearing,
+    InquiryRecord,
+    LegalReview,
+    Measurement,
+    PlanningOpinion,
+    ServiceRecord,
+    SiteInspection,
+)
+
+DECISION_KINDS = (Act.Kind.DEMOLITION_DECISION, Act.Kind.CORRECTION_DECISION)
+
+
+def case_list(*, user: Any) -> QuerySet[Case]:
+    return visible(user, Case).select_related("county")
+
+
+def process_of(case: Case) -> CaseProcess | None:
+    return CaseProcess.objects.filter(case=case).first()
+
+
+def current_act(case: Case, kind: str) -> Act | None:
+    return Act.objects.filter(case=case, kind=kind).order_by("-created_at", "-id").first()
+
+
+def decision(case: Case) -> Act | None:
+    """The latest decision on the case (a revoked one included, so callers can refuse it)."""
+    return Act.objects.filter(case=case, kind__in=DECISION_KINDS).order_by("-created_at", "-id").first()
+
+
+def investigators(case: Case) -> set[Any]:
+    """Everyone who took part in the investigation (APL art. 58 excludes them from legal review)."""
+    people: set[Any] = set()
+    for inspection in SiteInspection.objects.filter(case=case).select_related("officer1", "officer2"):
+        people.update({inspection.officer1, inspection.officer2})
+    for inquiry in InquiryRecord.objects.filter(case=case).select_related("officer1", "officer2"):
+        people.update({inquiry.officer1, inquiry.officer2})
+    for model in (Measurement, PlanningOpinion):
+        people.update(r.created_by for r in model.objects.filter(case=case).select_related("created_by"))
+    for act in Act.objects.filter(case=case, kind__in=[Act.Kind.STOP_ORDER, Act.Kind.PRIOR_NOTICE]):
+        people.add(act.created_by)
+    return people
+
+
+def active_tasks(case: Case) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(process__caseprocess__case=case)
+        .exclude(status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED])
+        .select_related("owner", "process")
+        .order_by("id")
+    )
+
+
+def task_url(task: Task) -> str:
+    return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    title: str
+    actor: str
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _officers(record: Any) -> str:
+    """Both officers with the certificate numbers recorded at the time (not today's)."""
+    first = getattr(record, "officer1_certificate", "") or record.officer1.certificate_number
+    second = getattr(record, "officer2_certificate", "") or record.officer2.certificate_number
+    return f"{record.officer1.display_name}({first})、{record.officer2.display_name}({second})"
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Every step, act, record and file of the case in the order it happened."""
+    entries: list[TimelineEntry] = [
+        TimelineEntry(case.reported_at, "report", _("Reported"), _("(reporter protected)"), case.description)
+    ]
+    for s in SiteInspection.objects.filter(case=case).select_related("officer1", "officer2", "created_by"):
+        entries.append(
+            TimelineEntry(
+                s.created_at,
+                "inspection",
+                str(s.get_purpose_display()),
+                s.created_by.display_name,
+                f"{s.findings} · {_('Officers')}: {_officers(s)}",
+                {"outcome": s.outcome},
+            )
+        )
+    for act in Act.objects.filter(case=case).select_related("created_by", "signed_by"):
+        detail = act.content
+        if act.deadline:
+            detail += f" · {_('Deadline')}: {act.deadline:%Y-%m-%d}"
+        if act.revoked_at:
+            detail += f" · {_('Revoked')}: {act.revoke_reason}"
+        entries.append(
+            TimelineEntry(act.created_at, f"act:{act.kind}", str(act.get_kind_display()), act.created_by.display_name,
+                          detail, {"act": act.pk})
+        )
+    for sr in ServiceRecord.objects.filter(case=case).select_related("act", "created_by"):
+        entries.append(
+            TimelineEntry(
+                sr.created_at,
+                "service",
+                _("Record of service"),
+                sr.created_by.display_name,
+                f"{sr.act.get_kind_display()} · {sr.get_method_display()} · "
+                f"{sr.served_at:%Y-%m-%d %H:%M} · {sr.recipient}",
+            )
+        )
+    simple: list[tuple[Any, str, str]] = [
+        (InquiryRecord, "inquiry", _("Inquiry record")),
+        (Measurement, "measurement", _("Measurement")),
+        (PlanningOpinion, "planning", _("Planning opinion")),
+        (Defence, "defence", _("Statement and defence")),
+        (Hearing, "hearing", _("Hearing")),
+        (LegalReview, "legal_review", _("Legal review")),
+        (CollectiveDiscussion, "collective", _("Collective discussion")),
+        (Disclosure, "disclosure", _("Public disclosure")),
+        (Challenge, "challenge", _("Challenge")),
+        (Execution, "execution", _("Execution record")),
+        (ClosingReport, "closing", _("Closing report")),
+    ]
+    for model, kind, title in simple:
+        for r in model.objects.filter(case=case).select_related("created_by"):
+            entries.append(TimelineEntry(r.created_at, kind, title, r.created_by.display_name, _describe(r)))
+    for e in EvidenceFile.objects.filter(case=case).select_related("created_by"):
+        entries.append(
+            TimelineEntry(
+                e.created_at,
+                "evidence",
+                _("Evidence file"),
+                e.created_by.display_name,
+                f"{e.original_name} · SHA-256 {e.sha256}",
+                {"evidence": e.pk},
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def _describe(record: Any) -> str:
+    if isinstance(record, InquiryRecord):
+        return f"{record.interviewee}: {record.content}"
+    if isinstance(record, Measurement):
+        return f"{record.area_m2} m² · {record.height_m} m · {record.floors}"
+    if isinstance(record, PlanningOpinion):
+        verdict = _("can be corrected") if record.correctable else _("cannot be corrected")
+        return f"{record.authority}: {verdict} · {record.opinion}"
+    if isinstance(record, Defence):
+        hearing = _("hearing requested") if record.hearing_requested else _("no hearing requested")
+        return f"{record.statement} · {hearing}"
+    if isinstance(record, Hearing):
+        return f"{record.held_at:%Y-%m-%d} · {record.chair.display_name} · {record.minutes}"
+    if isinstance(record, LegalReview):
+        verdict = _("approved") if record.approved else _("returned")
+        return f"{verdict} · {record.opinion}"
+    if isinstance(record, CollectiveDiscussion):
+        return f"{record.participants} · {record.conclusion}"
+    if isinstance(record, Disclosure):
+        state = _("withdrawn") if record.withdrawn_at else _("published")
+        return f"{state} · {record.summary}"
+    if isinstance(record, Challenge):
+        return f"{record.get_kind_display()} · {record.body} · {record.get_outcome_display()}"
+    if isinstance(record, Execution):
+        return f"{record.executed_at:%Y-%m-%d %H:%M} · {record.record}"
+    if isinstance(record, ClosingReport):
+        return record.summary
+    return ""
+
+
+def _state(code: str, title: str, check: Any, detail: str) -> GateState:
+    try:
+        check()
+    except GateRefused as refused:
+        return GateState(code, title, False, str(refused.message))
+    return GateState(code, title, True, detail)
+
+
+def gate_states(case: Case) -> list[GateState]:
+    """The gates that matter at the case's stage, and whether each lets the next step through."""
+    from . import services
+
+    states: list[GateState] = []
+    notice = current_act(case, Act.Kind.PRIOR_NOTICE)
+    if notice is not None and case.correctable is False:
+        states.append(
+            _state(
+                "decision",
+                _("Demolition decision allowed"),
+                lambda: services.decision_gates(case),
+                _("Defence period over, hearing held if requested, legal review approving."),
+            )
+        )
+    reminder = current_act(case, Act.Kind.REMINDER)
+    if reminder is not None:
+        from .gates import check_reminder_passed
+
+        states.append(
+            _state(
+                "coercive_decision",
+                _("Coercive decision allowed"),
+                lambda: check_reminder_passed(today=clock.today(), deadline=reminder.deadline),
+                _("The reminder's period has passed."),
+            )
+        )
+    if current_act(case, Act.Kind.COERCIVE_DECISION) is not None:
+        states.append(
+            _state(
+                "execution",
+                _("Forced demolition allowed"),
+                lambda: services.execution_gates(case, _next_daytime()),
+                _("Challenge periods over, nothing pending."),
+            )
+        )
+    return states
+
+
+def _next_daytime() -> dt.datetime:
+    """A probe moment for the execution gate: now (the gate itself judges day and time)."""
+    return clock.now()
+
+
+def challenges(case: Case) -> QuerySet[Challenge]:
+    return Challenge.objects.filter(case=case).order_by("created_at")
+
+
+def public_disclosures() -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(withdrawn_at__isnull=True).select_related("case", "act", "case__county")
+
+
+def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
+    from django.urls import reverse
+
+    staff = {"patrol", "officer", "squadlead", "legal", "chief", "leader", "supervisor", "admin"}
+    if not role_codes & staff:
+        return []
+    items = [
+        {
+            "url": reverse("cases:case_detail", kwargs={"pk": c.pk}),
+            "label": str(c),
+            "note": f"{c.get_stage_display()} · {c.address}",
+        }
+        for c in case_list(user=user).exclude(stage__in=[Case.Stage.CLOSED, Case.Stage.ARCHIVED])[:20]
+    ]
+    return [
+        {
+            "key": "cases-open",
+            "title": _("Open illegal-construction cases"),
+            "items": items,
+            "empty": _("No open cases."),
+        }
+    ]
+
+
+def evidence_for(case: Case) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(case=case).order_by("created_at", "id")
+
+
+def records_for(case: Case) -> dict[str, Any]:
+    return {
+        "acts": Act.objects.filter(case=case).select_related("signed_by").order_by("created_at"),
+        "inspections": SiteInspection.objects.filter(case=case).order_by("created_at"),
+        "executions": Execution.objects.filter(case=case),
+        "closing": ClosingReport.objects.filter(case=case),
+        "disclosures": Disclosure.objects.filter(case=case),
+    }

@@ -1,0 +1,826 @@
+"""Everything that changes a case. Each function is one legal act or record, atomic and audited.
+
+Gates are checked here, not in views, so the web UI, the API and the task API refuse the
+same steps with the same message (``gates.GateRefused``), and a refused step writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from outdoor_ads.models import PermitApplication
+from workflows import audit, calendar, clock
+from workflows.jurisdiction import open_to_county, open_to_owner
+from workflows.models import County, User
+from workflows.roles import has_role
+from workflows.sla import selectors as sla_selectors
+from workflows.sla import services as sla_services
+from workflows.sla.models import PauseReason
+
+from . import clocks, gates, periods, selectors
+from .gates import GateRefused
+from .models import (
+    Act,
+    Case,
+    Challenge,
+    ClosingReport,
+    CollectiveDiscussion,
+    Defence,
+    Disclosure,
+    EvidenceFile,
+    Execution,
+    Hearing,
+    InquiryRecord,
+    LegalReview,
+    Measurement,
+    PlanningOpinion,
+    ServiceRecord,
+    SiteInspection,
+)
+
+
+def _next_report_number() -> str:
+    year = clock.today().year
+    prefix = f"WJ{year}"
+    last = Case.objects.filter(report_number__startswith=prefix).order_by("-report_number").first()
+    seq = int(last.report_number[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+def _next_case_number(county: County) -> str:
+    year = clock.today().year
+    prefix = f"{county.short_name}住建违立〔{year}〕"
+    count = Case.objects.filter(case_number__startswith=prefix).count()
+    return f"{prefix}{count + 1}号"
+
+
+def _set_stage(case: Case, stage: str) -> None:
+    case.stage = stage
+    case.save(update_fields=["stage"])
+
+
+def _require_role(user: User, role: str) -> None:
+    if not has_role(user, role):
+        raise GateRefused(gates.SIGNER_NOT_ALLOWED)
+
+
+# --- Detect ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_report(
+    *,
+    acting_user: User | None,
+    county: County,
+    source: str,
+    address: str,
+    description: str,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    permit_application: PermitApplication | None = None,
+    photos: list[dict[str, Any]] | None = None,
+) -> Case:
+    """Register a report and start its process; ``acting_user`` is None for an anonymous citizen."""
+    case = Case.objects.create(
+        county=county,
+        report_number=_next_report_number(),
+        source=source,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        description=description,
+        reported_by=acting_user,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        permit_application=permit_application,
+    )
+    open_to_county(case)
+    if acting_user is not None and acting_user.kind != User.Kind.STAFF:
+        open_to_owner(case, acting_user)
+    audit.record(actor=acting_user, action="case.report", obj=case, data={"source": source, "address": address})
+    for photo in photos or []:
+        evidence_add(case=case, acting_user=acting_user, **photo)
+    from .flows import CaseFlow
+
+    CaseFlow.start.run(case=case)
+    return case
+
+
+def _sha256_of(upload: IO[bytes]) -> tuple[bytes, str]:
+    upload.seek(0)
+    data = upload.read()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    case: Case,
+    acting_user: User | None,
+    file: Any,
+    captured_at: dt.datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    device: str = "",
+    description: str = "",
+) -> EvidenceFile:
+    """Store a file as received; the hash is of the bytes exactly as uploaded."""
+    data, digest = _sha256_of(file)
+    name = (getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:150]
+    evidence = EvidenceFile(
+        case=case,
+        created_by=acting_user or _system_user(),
+        original_name=name,
+        content_type=getattr(file, "content_type", "") or "application/octet-stream",
+        size=len(data),
+        sha256=digest,
+        captured_at=captured_at,
+        latitude=latitude,
+        longitude=longitude,
+        device=device,
+        description=description,
+    )
+    evidence.file.save(name, ContentFile(data), save=False)
+    evidence.save()
+    audit.record(
+        actor=acting_user, action="case.evidence", obj=case, data={"sha256": digest, "name": name, "size": len(data)}
+    )
+    return evidence
+
+
+def _system_user() -> User:
+    """Anonymous citizen uploads are recorded under a fixed, non-login system account."""
+    user, _created = User.objects.get_or_create(
+        username="citizen-portal",
+        defaults={"kind": User.Kind.PERSON, "real_name": "公众举报", "is_active": False},
+    )
+    return user
+
+
+# --- Verify and file ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_verify(
+    *,
+    case: Case,
+    acting_user: User,
+    officer2: User,
+    inspected_at: dt.datetime,
+    findings: str,
+    illegal: bool,
+    party_name: str = "",
+    party_is_person: bool = True,
+    party_id_number: str = "",
+    party_address: str = "",
+) -> SiteInspection:
+    gates.check_two_officers(acting_user, officer2)
+    if illegal and not (party_name and party_address):
+        raise GateRefused(gates.PARTY_REQUIRED, field="party_name")
+    inspection = SiteInspection.objects.create(
+        case=case,
+        created_by=acting_user,
+        purpose=SiteInspection.Purpose.VERIFICATION,
+        inspected_at=inspected_at,
+        officer1=acting_user,
+        officer1_certificate=acting_user.certificate_number,
+        officer2=officer2,
+        officer2_certificate=officer2.certificate_number,
+        findings=findings,
+        outcome=illegal,
+    )
+    if illegal:
+        case.party_name = party_name
+        case.party_is_person = party_is_person
+        case.party_id_number = party_id_number
+        case.party_address = party_address
+        case.stage = Case.Stage.VERIFIED
+        case.save(update_fields=["party_name", "party_is_person", "party_id_number", "party_address", "stage"])
+        periods.start(case=case, code=clocks.STOP_ORDER, acting_user=acting_user)
+    else:
+        case.stage = Case.Stage.CLOSED
+        case.closed_at = clock.now()
+        case.close_reason = findings
+        case.save(update_fields=["stage", "closed_at", "close_reason"])
+    audit.record(actor=acting_user, action="case.verify", obj=case, data={"illegal": illegal, "officer2": officer2.pk})
+    return inspection
+
+
+@transaction.atomic
+def case_file(*, case: Case, acting_user: User, approve: bool, comment: str) -> Case:
+    """立案: the squad leader's approval gives the case its number."""
+    _require_role(acting_user, "squadlead")
+    if approve:
+        case.case_number = _next_case_number(case.county)
+        case.filed_at = clock.now()
+        case.stage = Case.Stage.FILED
+        case.save(update_fields=["case_number", "filed_at", "stage"])
+        periods.start(case=case, code=clocks.DECISION, acting_user=acting_user)
+    else:
+        periods.stop_all(case=case, acting_user=acting_user)
+        case.stage = Case.Stage.CLOSED
+        case.closed_at = clock.now()
+        case.close_reason = comment
+        case.save(update_fields=["stage", "closed_at", "close_reason"])
+    audit.record(actor=acting_user, action="case.file", obj=case, reason=comment, data={"approve": approve})
+    return case
+
+
+# --- Formal acts with their record of service ------------------------------------------
+
+
+# The party's period that starts when each act is served (see clocks.py).
+PERIOD_OF: dict[str, str] = {
+    Act.Kind.STOP_ORDER: clocks.PERMITS,
+    Act.Kind.PRIOR_NOTICE: clocks.DEFENCE,
+    Act.Kind.CORRECTION_DECISION: clocks.COMPLY,
+    Act.Kind.DEMOLITION_DECISION: clocks.COMPLY,
+    Act.Kind.REMINDER: clocks.REMINDER,
+}
+
+
+def _serve(
+    *, act: Act, acting_user: User, method: str, served_at: dt.datetime, recipient: str, note: str = ""
+) -> ServiceRecord:
+    record = ServiceRecord.objects.create(
+        case=act.case,
+        created_by=acting_user,
+        act=act,
+        method=method,
+        served_at=served_at,
+        recipient=recipient,
+        note=note,
+    )
+    act.served_at = served_at
+    update = ["served_at"]
+    code = PERIOD_OF.get(act.kind)
+    if code is not None:
+        period = periods.start(case=act.case, code=code, start=served_at, acting_user=acting_user)
+        act.period_days = periods.limit_of(code)
+        act.deadline = period.due_date
+        update += ["period_days", "deadline"]
+    act.save(update_fields=update)
+    return record
+
+
+def _issue(
+    *,
+    case: Case,
+    acting_user: User,
+    kind: str,
+    content: str,
+    legal_basis: str = "",
+    fine_amount: Decimal | None = None,
+    hearing_right: bool = False,
+    service: dict[str, Any] | None = None,
+    signed_by: User | None = None,
+) -> Act:
+    act = Act.objects.create(
+        case=case,
+        created_by=acting_user,
+        kind=kind,
+        content=content,
+        legal_basis=legal_basis,
+        fine_amount=fine_amount,
+        hearing_right=hearing_right,
+        signed_by=signed_by,
+    )
+    if service is not None:
+        _serve(act=act, acting_user=acting_user, **service)
+    audit.record(
+        actor=acting_user,
+        action=f"case.{kind}",
+        obj=case,
+        data={"act": act.pk, "deadline": act.deadline, "served_at": act.served_at},
+    )
+    return act
+
+
+@transaction.atomic
+def case_stop_order(
+    *, case: Case, acting_user: User, content: str, legal_basis: str, service: dict[str, Any]
+) -> Act:
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.STOP_ORDER,
+        content=content,
+        legal_basis=legal_basis,
+        service=service,
+    )
+    periods.stop(case=case, code=clocks.STOP_ORDER, acting_user=acting_user)
+    _set_stage(case, Case.Stage.INVESTIGATING)
+    return act
+
+
+# --- Investigation records (any time while investigating) -------------------------------
+
+
+@transaction.atomic
+def case_record_inquiry(
+    *, case: Case, acting_user: User, officer2: User, interviewee: str, asked_at: dt.datetime, content: str
+) -> InquiryRecord:
+    gates.check_two_officers(acting_user, officer2)
+    record = InquiryRecord.objects.create(
+        case=case,
+        created_by=acting_user,
+        officer1=acting_user,
+        officer2=officer2,
+        interviewee=interviewee,
+        asked_at=asked_at,
+        content=content,
+    )
+    audit.record(actor=acting_user, action="case.inquiry", obj=case, data={"record": record.pk})
+    return record
+
+
+@transaction.atomic
+def case_record_measurement(
+    *,
+    case: Case,
+    acting_user: User,
+    area_m2: Decimal,
+    height_m: Decimal,
+    floors: int = 1,
+    construction_cost: Decimal | None = None,
+    note: str = "",
+) -> Measurement:
+    record = Measurement.objects.create(
+        case=case,
+        created_by=acting_user,
+        area_m2=area_m2,
+        height_m=height_m,
+        floors=floors,
+        construction_cost=construction_cost,
+        note=note,
+    )
+    audit.record(actor=acting_user, action="case.measurement", obj=case, data={"area_m2": area_m2})
+    return record
+
+
+@transaction.atomic
+def case_record_planning_opinion(
+    *, case: Case, acting_user: User, authority: str, correctable: bool, opinion: str, received_on: dt.date
+) -> PlanningOpinion:
+    record = PlanningOpinion.objects.create(
+        case=case,
+        created_by=acting_user,
+        authority=authority,
+        correctable=correctable,
+        opinion=opinion,
+        received_on=received_on,
+    )
+    audit.record(actor=acting_user, action="case.planning_opinion", obj=case, data={"correctable": correctable})
+    return record
+
+
+@transaction.atomic
+def case_finish_investigation(*, case: Case, acting_user: User, is_major: bool, summary: str) -> Case:
+    opinion = PlanningOpinion.objects.filter(case=case).order_by("-created_at", "-id").first()
+    if opinion is None:
+        raise GateRefused(gates.PLANNING_OPINION_MISSING)
+    case.correctable = opinion.correctable
+    case.is_major = is_major
+    case.stage = Case.Stage.CORRECTION if opinion.correctable else Case.Stage.PRIOR_NOTICE
+    case.save(update_fields=["correctable", "is_major", "stage"])
+    periods.stop(case=case, code=clocks.PERMITS, acting_user=acting_user)
+    audit.record(
+        actor=acting_user,
+        action="case.investigated",
+        obj=case,
+        reason=summary,
+        data={"correctable": opinion.correctable, "major": is_major},
+    )
+    return case
+
+
+# --- Correctable path -----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_correction_decision(
+    *,
+    case: Case,
+    acting_user: User,
+    content: str,
+    legal_basis: str,
+    fine_amount: Decimal | None,
+    service: dict[str, Any],
+) -> Act:
+    _require_role(acting_user, "chief")
+    periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
+    return _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.CORRECTION_DECISION,
+        content=content,
+        legal_basis=legal_basis,
+        fine_amount=fine_amount,
+        service=service,
+        signed_by=acting_user,
+    )
+
+
+# --- Demolition path ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_prior_notice(
+    *, case: Case, acting_user: User, content: str, legal_basis: str, hearing_right: bool, service: dict[str, Any]
+) -> Act:
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.PRIOR_NOTICE,
+        content=content,
+        legal_basis=legal_basis,
+        hearing_right=hearing_right,
+        service=service,
+    )
+    _set_stage(case, Case.Stage.PRIOR_NOTICE)
+    return act
+
+
+@transaction.atomic
+def case_close_defence(*, case: Case, acting_user: User, statement: str, hearing_requested: bool) -> Defence:
+    """Record the party's statement once the defence period is over (and whether it asked for a hearing)."""
+    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
+    gates.check_defence_closed(
+        today=clock.today(),
+        served=bool(notice and notice.served_at),
+        defence_deadline=notice.deadline if notice else None,
+    )
+    assert notice is not None and notice.served_at is not None  # noqa: S101  (the gate above guarantees it)
+    if hearing_requested and not notice.hearing_right:
+        hearing_requested = False
+    defence = Defence.objects.create(
+        case=case, created_by=acting_user, statement=statement, hearing_requested=hearing_requested
+    )
+    periods.stop(case=case, code=clocks.DEFENCE, acting_user=acting_user)
+    if hearing_requested:
+        # APL art. 60: hearing time does not count against the 90 days.
+        deciding = sla_selectors.open_clock(case, clocks.DECISION)
+        if deciding is not None and not deciding.is_paused:
+            sla_services.clock_pause(
+                clock=deciding, reason=PauseReason.HEARING, note=statement or _("Hearing requested"),
+                acting_user=acting_user,
+            )
+    _set_stage(case, Case.Stage.HEARING if hearing_requested else Case.Stage.LEGAL_REVIEW)
+    audit.record(actor=acting_user, action="case.defence", obj=case, data={"hearing_requested": hearing_requested})
+    return defence
+
+
+@transaction.atomic
+def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt.datetime, minutes: str) -> Hearing:
+    gates.check_not_investigator(
+        user=chair, investigators=selectors.investigators(case), message=gates.HEARING_CHAIR_INVESTIGATED
+    )
+    hearing = Hearing.objects.create(case=case, created_by=acting_user, chair=chair, held_at=held_at, minutes=minutes)
+    deciding = sla_selectors.open_clock(case, clocks.DECISION)
+    if deciding is not None and deciding.is_paused:
+        sla_services.clock_resume(clock=deciding, acting_user=acting_user)
+    _set_stage(case, Case.Stage.LEGAL_REVIEW)
+    audit.record(actor=acting_user, action="case.hearing", obj=case, data={"chair": chair.pk})
+    return hearing
+
+
+@transaction.atomic
+def case_legal_review(*, case: Case, acting_user: User, approved: bool, opinion: str) -> LegalReview:
+    gates.check_not_investigator(user=acting_user, investigators=selectors.investigators(case))
+    review = LegalReview.objects.create(case=case, created_by=acting_user, approved=approved, opinion=opinion)
+    _set_stage(case, Case.Stage.DECISION if approved else Case.Stage.INVESTIGATING)
+    audit.record(actor=acting_user, action="case.legal_review", obj=case, data={"approved": approved})
+    return review
+
+
+@transaction.atomic
+def case_collective_discussion(
+    *, case: Case, acting_user: User, held_at: dt.datetime, participants: str, conclusion: str
+) -> CollectiveDiscussion:
+    record = CollectiveDiscussion.objects.create(
+        case=case, created_by=acting_user, held_at=held_at, participants=participants, conclusion=conclusion
+    )
+    audit.record(actor=acting_user, action="case.collective_discussion", obj=case)
+    return record
+
+
+def decision_gates(case: Case) -> None:
+    """APL arts. 44, 57, 58, 62–65: everything that must precede a demolition decision."""
+    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
+    gates.check_defence_closed(
+        today=clock.today(),
+        served=bool(notice and notice.served_at),
+        defence_deadline=notice.deadline if notice else None,
+    )
+    since = notice.created_at if notice else None
+    defences = Defence.objects.filter(case=case, created_at__gte=since) if since else Defence.objects.none()
+    hearings = Hearing.objects.filter(case=case, created_at__gte=since) if since else Hearing.objects.none()
+    gates.check_hearing(
+        requested=defences.filter(hearing_requested=True).exists(),
+        held=hearings.exists(),
+    )
+    review = LegalReview.objects.filter(case=case).order_by("-created_at", "-id").first()
+    gates.check_legal_review(approved_review=bool(review and review.approved and since and review.created_at >= since))
+    gates.check_collective(is_major=case.is_major, discussed=CollectiveDiscussion.objects.filter(case=case).exists())
+
+
+@transaction.atomic
+def case_decide(
+    *, case: Case, acting_user: User, content: str, legal_basis: str, service: dict[str, Any]
+) -> Act:
+    """责令限期拆除决定书, signed by the chief; the compliance deadline runs from service."""
+    _require_role(acting_user, "chief")
+    decision_gates(case)
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.DEMOLITION_DECISION,
+        content=content,
+        legal_basis=legal_basis,
+        service=service,
+        signed_by=acting_user,
+    )
+    periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
+    # The party's rights to challenge run from service; the bureau must publish within its limit.
+    assert act.served_at is not None  # noqa: S101  (served just above)
+    periods.start(case=case, code=clocks.REVIEW_PERIOD, start=act.served_at, acting_user=acting_user)
+    periods.start(case=case, code=clocks.LAWSUIT_PERIOD, start=act.served_at, acting_user=acting_user)
+    periods.start(case=case, code=clocks.DISCLOSURE, acting_user=acting_user)
+    _set_stage(case, Case.Stage.DECIDED)
+    return act
+
+
+def _disclosure_due(case: Case, decision: Act) -> dt.date:
+    running = sla_selectors.open_clock(case, clocks.DISCLOSURE)
+    if running is not None:
+        return running.due_date
+    return calendar.add_working_days(periods.local_date(decision.created_at), periods.limit_of(clocks.DISCLOSURE))
+
+
+_ID_PATTERN = re.compile(r"(?<![0-9])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9Xx])")
+
+
+def _mask_text(text: str, case: Case) -> str:
+    """Whatever an officer typed, no ID number or full personal name reaches the public page."""
+    text = _ID_PATTERN.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
+    if case.party_is_person and case.party_name:
+        text = text.replace(case.party_name, case.public_party_name)
+    return text
+
+
+@transaction.atomic
+def case_disclose(*, case: Case, acting_user: User, summary: str) -> Disclosure:
+    """Publish the decision with the party's personal data masked (APL art. 48)."""
+    decision = selectors.decision(case)
+    if decision is None:
+        raise GateRefused(gates.NO_DECISION_TO_CHALLENGE)
+    disclosure = Disclosure.objects.create(
+        case=case,
+        created_by=acting_user,
+        act=decision,
+        published_at=clock.now(),
+        due_date=_disclosure_due(case, decision),
+        party_display=case.public_party_name,
+        party_id_display=case.masked_party_id_number,
+        summary=_mask_text(summary, case),
+    )
+    periods.stop(case=case, code=clocks.DISCLOSURE, acting_user=acting_user)
+    audit.record(actor=acting_user, action="case.disclose", obj=case, data={"disclosure": disclosure.pk})
+    return disclosure
+
+
+@transaction.atomic
+def case_site_check(
+    *,
+    case: Case,
+    acting_user: User,
+    officer2: User,
+    inspected_at: dt.datetime,
+    findings: str,
+    complied: bool,
+    after_reminder: bool = False,
+) -> SiteInspection:
+    """After the deadline of the decision (or of the reminder): has the party demolished or corrected?"""
+    gates.check_two_officers(acting_user, officer2)
+    decision = selectors.decision(case)
+    if decision is not None and decision.revoked_at:
+        raise GateRefused(gates.DECISION_REVOKED)
+    if after_reminder:
+        reminder = selectors.current_act(case, Act.Kind.REMINDER)
+        if not complied:
+            gates.check_reminder_passed(today=clock.today(), deadline=reminder.deadline if reminder else None)
+    else:
+        gates.check_compliance_check(
+            today=clock.today(), deadline=decision.deadline if decision else None, complied=complied
+        )
+    inspection = SiteInspection.objects.create(
+        case=case,
+        created_by=acting_user,
+        purpose=SiteInspection.Purpose.COMPLIANCE,
+        inspected_at=inspected_at,
+        officer1=acting_user,
+        officer1_certificate=acting_user.certificate_number,
+        officer2=officer2,
+        officer2_certificate=officer2.certificate_number,
+        findings=findings,
+        outcome=complied,
+    )
+    periods.stop(case=case, code=clocks.REMINDER if after_reminder else clocks.COMPLY, acting_user=acting_user)
+    if complied:
+        _set_stage(case, Case.Stage.CLOSING)
+    audit.record(actor=acting_user, action="case.site_check", obj=case, data={"complied": complied})
+    return inspection
+
+
+@transaction.atomic
+def case_remind(*, case: Case, acting_user: User, content: str, service: dict[str, Any]) -> Act:
+    decision = selectors.decision(case)
+    if decision is None or decision.revoked_at:
+        raise GateRefused(gates.DECISION_REVOKED)
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.REMINDER,
+        content=content,
+        service=service,
+    )
+    _set_stage(case, Case.Stage.REMINDED)
+    return act
+
+
+@transaction.atomic
+def case_coercive_decision(
+    *, case: Case, acting_user: User, content: str, legal_basis: str, defence_considered: str, service: dict[str, Any]
+) -> Act:
+    """强制拆除决定书 signed by the bureau leader once the reminder's period has passed (ACL art. 37)."""
+    _require_role(acting_user, "leader")
+    decision = selectors.decision(case)
+    if decision is None or decision.revoked_at:
+        raise GateRefused(gates.DECISION_REVOKED)
+    reminder = selectors.current_act(case, Act.Kind.REMINDER)
+    gates.check_reminder_passed(today=clock.today(), deadline=reminder.deadline if reminder else None)
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.COERCIVE_DECISION,
+        content=f"{content}\n\n{defence_considered}".strip(),
+        legal_basis=legal_basis,
+        service=service,
+        signed_by=acting_user,
+    )
+    _set_stage(case, Case.Stage.COERCIVE)
+    return act
+
+
+@transaction.atomic
+def case_announce(*, case: Case, acting_user: User, content: str) -> Act:
+    act = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.ANNOUNCEMENT,
+        content=content,
+        service={
+            "method": ServiceRecord.Method.PUBLIC,
+            "served_at": clock.now(),
+            "recipient": _("Posted at the site and on the bureau's website"),
+        },
+    )
+    return act
+
+
+def execution_gates(case: Case, at: dt.datetime) -> None:
+    decision = selectors.decision(case)
+    if decision is None or decision.served_at is None:
+        raise GateRefused(gates.DECISION_NOT_SERVED)
+    challenges = Challenge.objects.filter(case=case, act=decision)
+    gates.check_execution(
+        at=at,
+        now=clock.now(),
+        is_working_day=periods.is_working_day(at),
+        decision_revoked=decision.revoked_at is not None,
+        announced=selectors.current_act(case, Act.Kind.ANNOUNCEMENT) is not None,
+        review_period_end=periods.review_period_end(decision.served_at),
+        lawsuit_period_end=periods.lawsuit_period_end(decision.served_at),
+        pending_challenge=challenges.filter(outcome=Challenge.Outcome.PENDING).exists(),
+        favourable_outcome=any(c.favours_bureau for c in challenges),
+    )
+
+
+@transaction.atomic
+def case_execute(
+    *,
+    case: Case,
+    acting_user: User,
+    officer2: User,
+    executed_at: dt.datetime,
+    plan: str,
+    record: str,
+    inventory: str,
+    witnesses: str,
+) -> Execution:
+    gates.check_two_officers(acting_user, officer2)
+    execution_gates(case, executed_at)
+    execution = Execution.objects.create(
+        case=case,
+        created_by=acting_user,
+        officer1=acting_user,
+        officer2=officer2,
+        executed_at=executed_at,
+        plan=plan,
+        record=record,
+        inventory=inventory,
+        witnesses=witnesses,
+    )
+    _set_stage(case, Case.Stage.CLOSING)
+    audit.record(actor=acting_user, action="case.execute", obj=case, data={"executed_at": executed_at})
+    return execution
+
+
+# --- Close ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_closing_report(*, case: Case, acting_user: User, summary: str) -> ClosingReport:
+    report = ClosingReport.objects.create(case=case, created_by=acting_user, summary=summary)
+    _set_stage(case, Case.Stage.CLOSING)
+    audit.record(actor=acting_user, action="case.closing_report", obj=case)
+    return report
+
+
+@transaction.atomic
+def case_closing_approve(*, case: Case, acting_user: User, approve: bool, comment: str) -> Case:
+    _require_role(acting_user, "squadlead")
+    report = ClosingReport.objects.filter(case=case, approved_at__isnull=True).order_by("-id").first()
+    if report is not None and approve:
+        report.approved_by = acting_user
+        report.approved_at = clock.now()
+        report.save(update_fields=["approved_by", "approved_at"])
+        case.stage = Case.Stage.ARCHIVED
+        case.closed_at = clock.now()
+        case.close_reason = report.summary
+        case.save(update_fields=["stage", "closed_at", "close_reason"])
+        periods.stop_all(case=case, acting_user=acting_user)
+    audit.record(actor=acting_user, action="case.closing_approve", obj=case, reason=comment, data={"approve": approve})
+    return case
+
+
+# --- Challenges -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_challenge_record(*, case: Case, acting_user: User, kind: str, filed_on: dt.date, body: str) -> Challenge:
+    decision = selectors.decision(case)
+    if decision is None:
+        raise GateRefused(gates.NO_DECISION_TO_CHALLENGE)
+    challenge = Challenge.objects.create(
+        case=case, created_by=acting_user, act=decision, kind=kind, filed_on=filed_on, body=body
+    )
+    audit.record(actor=acting_user, action="case.challenge", obj=case, data={"kind": kind, "filed_on": filed_on})
+    return challenge
+
+
+@transaction.atomic
+def case_challenge_outcome(
+    *, challenge: Challenge, acting_user: User, outcome: str, outcome_on: dt.date, note: str
+) -> Challenge:
+    if challenge.outcome != Challenge.Outcome.PENDING:
+        raise GateRefused(gates.CHALLENGE_ALREADY_DECIDED)
+    challenge.outcome = outcome
+    challenge.outcome_on = outcome_on
+    challenge.outcome_note = note
+    challenge.save(update_fields=["outcome", "outcome_on", "outcome_note"])
+    case = challenge.case
+    audit.record(actor=acting_user, action="case.challenge_outcome", obj=case, data={"outcome": outcome})
+    if outcome == Challenge.Outcome.REVOKED:
+        _revoke_decision(case=case, act=challenge.act, acting_user=acting_user, reason=note)
+    return challenge
+
+
+def _revoke_decision(*, case: Case, act: Act, acting_user: User, reason: str) -> None:
+    """A revoked decision is withdrawn from public view and stops the enforcement process."""
+    now = clock.now()
+    act.revoked_at = now
+    act.revoke_reason = reason
+    act.save(update_fields=["revoked_at", "revoke_reason"])
+    Disclosure.objects.filter(act=act, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    case.stage = Case.Stage.CLOSED
+    case.closed_at = now
+    case.close_reason = reason
+    case.save(update_fields=["stage", "closed_at", "close_reason"])
+    periods.stop_all(case=case, acting_user=acting_user)
+    audit.record(actor=acting_user, action="case.decision_revoked", obj=case, reason=reason, data={"act": act.pk})
+    process = selectors.process_of(case)
+    if process is not None:
+        from .flows import CaseFlow
+
+        CaseFlow.instance.cancel(process)

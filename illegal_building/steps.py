@@ -1,0 +1,256 @@
+"""One entry per human step of the case flow: its form and the one service it calls.
+
+The web task view and the API read this registry, so both run the same services and
+refuse the same steps with the same messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import User
+
+from . import forms, services
+from .models import Case
+
+Perform = Callable[[Case, User, forms.CaseForm], object]
+
+
+@dataclass(frozen=True)
+class Step:
+    form_class: type[forms.CaseForm]
+    perform: Perform
+    roles: tuple[str, ...]
+    title: str | Promise = ""
+
+
+def _yes(form: forms.CaseForm, name: str) -> bool:
+    return form.cleaned_data[name] == "yes"
+
+
+def _plain(form: forms.CaseForm, *names: str) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names}
+
+
+def _service(form: forms.CaseForm) -> dict[str, Any]:
+    assert isinstance(form, forms.ServiceFields)  # noqa: S101
+    return form.service()
+
+
+STEPS: dict[str, Step] = {
+    "verify": Step(
+        forms.VerifyForm,
+        lambda case, user, f: services.case_verify(
+            case=case,
+            acting_user=user,
+            illegal=_yes(f, "illegal"),
+            **_plain(f, "officer2", "inspected_at", "findings", "party_name", "party_is_person", "party_id_number",
+                     "party_address"),
+        ),
+        ("officer", "patrol", "squadlead"),
+    ),
+    "approve_filing": Step(
+        forms.ApproveForm,
+        lambda case, user, f: services.case_file(
+            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f.cleaned_data["comment"]
+        ),
+        ("squadlead",),
+    ),
+    "stop_order": Step(
+        forms.StopOrderForm,
+        lambda case, user, f: services.case_stop_order(
+            case=case, acting_user=user, service=_service(f), **_plain(f, "content", "legal_basis")
+        ),
+        ("officer", "squadlead"),
+    ),
+    "investigate": Step(
+        forms.InvestigateForm,
+        lambda case, user, f: services.case_finish_investigation(
+            case=case, acting_user=user, **_plain(f, "is_major", "summary")
+        ),
+        ("officer", "squadlead"),
+    ),
+    "correction_decision": Step(
+        forms.CorrectionDecisionForm,
+        lambda case, user, f: services.case_correction_decision(
+            case=case,
+            acting_user=user,
+            service=_service(f),
+            **_plain(f, "content", "legal_basis", "fine_amount"),
+        ),
+        ("chief",),
+    ),
+    "correction_check": Step(
+        forms.SiteCheckForm,
+        lambda case, user, f: services.case_site_check(
+            case=case, acting_user=user, complied=_yes(f, "complied"),
+            **_plain(f, "officer2", "inspected_at", "findings"),
+        ),
+        ("officer", "squadlead"),
+    ),
+    "prior_notice": Step(
+        forms.PriorNoticeForm,
+        lambda case, user, f: services.case_prior_notice(
+            case=case, acting_user=user, service=_service(f), **_plain(f, "content", "legal_basis", "hearing_right")
+        ),
+        ("officer", "squadlead"),
+    ),
+    "defence": Step(
+        forms.DefenceForm,
+        lambda case, user, f: services.case_close_defence(
+            case=case, acting_user=user, **_plain(f, "statement", "hearing_requested")
+        ),
+        ("officer", "squadlead"),
+    ),
+    "hearing": Step(
+        forms.HearingForm,
+        lambda case, user, f: services.case_hold_hearing(
+            case=case, acting_user=user, **_plain(f, "chair", "held_at", "minutes")
+        ),
+        ("officer", "squadlead", "legal"),
+    ),
+    "legal_review": Step(
+        forms.LegalReviewForm,
+        lambda case, user, f: services.case_legal_review(
+            case=case, acting_user=user, approved=_yes(f, "approved"), opinion=f.cleaned_data["opinion"]
+        ),
+        ("legal",),
+    ),
+    "collective": Step(
+        forms.CollectiveForm,
+        lambda case, user, f: services.case_collective_discussion(
+            case=case, acting_user=user, **_plain(f, "held_at", "participants", "conclusion")
+        ),
+        ("chief", "leader"),
+    ),
+    "decision": Step(
+        forms.DecisionForm,
+        lambda case, user, f: services.case_decide(
+            case=case, acting_user=user, service=_service(f), **_plain(f, "content", "legal_basis")
+        ),
+        ("chief",),
+    ),
+    "disclose": Step(
+        forms.DiscloseForm,
+        lambda case, user, f: services.case_disclose(case=case, acting_user=user, summary=f.cleaned_data["summary"]),
+        ("officer", "squadlead"),
+    ),
+    "site_check": Step(
+        forms.SiteCheckForm,
+        lambda case, user, f: services.case_site_check(
+            case=case, acting_user=user, complied=_yes(f, "complied"),
+            **_plain(f, "officer2", "inspected_at", "findings"),
+        ),
+        ("officer", "squadlead"),
+    ),
+    "reminder": Step(
+        forms.ReminderForm,
+        lambda case, user, f: services.case_remind(
+            case=case, acting_user=user, service=_service(f), content=f.cleaned_data["content"]
+        ),
+        ("officer", "squadlead"),
+    ),
+    "reminder_check": Step(
+        forms.SiteCheckForm,
+        lambda case, user, f: services.case_site_check(
+            case=case, acting_user=user, complied=_yes(f, "complied"), after_reminder=True,
+            **_plain(f, "officer2", "inspected_at", "findings"),
+        ),
+        ("officer", "squadlead"),
+    ),
+    "coercive_decision": Step(
+        forms.CoerciveDecisionForm,
+        lambda case, user, f: services.case_coercive_decision(
+            case=case, acting_user=user, service=_service(f),
+            **_plain(f, "content", "legal_basis", "defence_considered"),
+        ),
+        ("leader",),
+    ),
+    "announce": Step(
+        forms.AnnounceForm,
+        lambda case, user, f: services.case_announce(case=case, acting_user=user, content=f.cleaned_data["content"]),
+        ("officer", "squadlead"),
+    ),
+    "execute": Step(
+        forms.ExecuteForm,
+        lambda case, user, f: services.case_execute(
+            case=case, acting_user=user,
+            **_plain(f, "officer2", "executed_at", "plan", "record", "inventory", "witnesses"),
+        ),
+        ("officer", "squadlead"),
+    ),
+    "closing_report": Step(
+        forms.ClosingReportForm,
+        lambda case, user, f: services.case_closing_report(
+            case=case, acting_user=user, summary=f.cleaned_data["summary"]
+        ),
+        ("officer",),
+    ),
+    "approve_closing": Step(
+        forms.ApproveForm,
+        lambda case, user, f: services.case_closing_approve(
+            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f.cleaned_data["comment"]
+        ),
+        ("squadlead",),
+    ),
+}
+
+
+# Records that are not steps of the flow: added from the case page while the case is open.
+RECORDS: dict[str, Step] = {
+    "inquiry": Step(
+        forms.InquiryForm,
+        lambda case, user, f: services.case_record_inquiry(
+            case=case, acting_user=user, **_plain(f, "officer2", "interviewee", "asked_at", "content")
+        ),
+        ("officer", "squadlead"),
+        _("Add an inquiry record"),
+    ),
+    "measurement": Step(
+        forms.MeasurementForm,
+        lambda case, user, f: services.case_record_measurement(
+            case=case, acting_user=user, **_plain(f, "area_m2", "height_m", "floors", "construction_cost", "note")
+        ),
+        ("officer", "squadlead"),
+        _("Add a measurement"),
+    ),
+    "planning_opinion": Step(
+        forms.PlanningOpinionForm,
+        lambda case, user, f: services.case_record_planning_opinion(
+            case=case, acting_user=user, correctable=_yes(f, "correctable"),
+            **_plain(f, "authority", "opinion", "received_on"),
+        ),
+        ("officer", "squadlead"),
+        _("Record the planning opinion"),
+    ),
+    "evidence": Step(
+        forms.EvidenceForm,
+        lambda case, user, f: services.evidence_add(
+            case=case, acting_user=user,
+            **_plain(f, "file", "captured_at", "latitude", "longitude", "device", "description"),
+        ),
+        ("patrol", "officer", "squadlead"),
+        _("Upload evidence"),
+    ),
+    "challenge": Step(
+        forms.ChallengeForm,
+        lambda case, user, f: services.case_challenge_record(
+            case=case, acting_user=user, **_plain(f, "kind", "filed_on", "body")
+        ),
+        ("officer", "squadlead", "legal"),
+        _("Record a challenge"),
+    ),
+    "challenge_outcome": Step(
+        forms.ChallengeOutcomeForm,
+        lambda case, user, f: services.case_challenge_outcome(
+            acting_user=user, **_plain(f, "challenge", "outcome", "outcome_on", "note")
+        ),
+        ("officer", "squadlead", "legal"),
+        _("Record a challenge's outcome"),
+    ),
+}

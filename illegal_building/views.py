@@ -1,0 +1,279 @@
+"""Thin views: validate the form, call one service, show the case. Foreign cases are 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from workflows import audit
+from workflows.jurisdiction import get_visible_or_404
+from workflows.roles import has_role, roles_of
+from workflows.sla import selectors as sla_selectors
+
+from . import forms, selectors, services
+from .gates import GateRefused
+from .models import Case, CaseProcess, Disclosure, EvidenceFile
+from .steps import RECORDS, STEPS, Step
+
+STAFF_CASE_ROLES = {"patrol", "officer", "squadlead", "legal", "chief", "leader", "supervisor", "admin"}
+
+
+def _can_use(user: Any, step: Step) -> bool:
+    return any(has_role(user, role) for role in step.roles)
+
+
+def run_step(step: Step, form: forms.CaseForm) -> bool:
+    """Call the step's service; a refused gate becomes a form error and nothing is written."""
+    try:
+        with transaction.atomic():
+            step.perform(form.case, form.user, form)
+    except GateRefused as refused:
+        form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+        return False
+    return True
+
+
+class StepView(generic.FormView):
+    """The execute view of every human node: the step's form, its service, then the next node."""
+
+    step = ""
+    template_name = "illegal_building/step.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        activation = request.activation  # type: ignore[attr-defined]
+        task = activation.task
+        # viewflow loads the task by its own id: refuse a task of another process or another node.
+        if task.process_id != kwargs["process_pk"] or task.flow_task.name != self.step:
+            raise Http404
+        process = CaseProcess.objects.select_related("case").get(pk=task.process_id)
+        self.case = get_visible_or_404(request.user, Case, pk=process.case_id)
+        self.activation = activation
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self) -> Any:
+        return STEPS[self.step].form_class
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(case=self.case, user=self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            case=self.case,
+            task=self.activation.task,
+            title=self.activation.flow_task.task_title,
+            gates=selectors.gate_states(self.case),
+            acts=selectors.records_for(self.case)["acts"],
+        )
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not run_step(STEPS[self.step], form):
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, _("Step completed: %(title)s") % {"title": self.activation.flow_task.task_title})
+        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"pk": self.case.pk}))
+
+
+class CaseListView(generic.TemplateView):
+    template_name = "illegal_building/case_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cases"] = selectors.case_list(user=self.request.user)[:200]
+        context["can_report"] = has_role(self.request.user, "patrol") or has_role(self.request.user, "officer")
+        return context
+
+
+class CaseDetailView(generic.TemplateView):
+    """The case as a timeline of every step, act, record and file; records are added here."""
+
+    template_name = "illegal_building/case_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        case = get_visible_or_404(user, Case, pk=kwargs["pk"])
+        open_case = case.stage not in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}
+        record_forms = {
+            name: (step, step.form_class(case=case, user=user, prefix=name))  # type: ignore[arg-type]
+            for name, step in RECORDS.items()
+            if open_case and _can_use(user, step)
+        }
+        tasks = []
+        for task in selectors.active_tasks(case):
+            node = task.flow_task
+            if task.owner_id == user.pk:
+                url = node.reverse("execute", args=[task.process_id, task.pk])
+                action, kind = _("Open"), "open"
+            elif node.can_assign(user, task):
+                url = node.reverse("assign", args=[task.process_id, task.pk])
+                action, kind = _("Take"), "take"
+            else:
+                url, action, kind = "", "", ""
+            tasks.append({"task": task, "title": node.task_title, "url": url, "action": action, "kind": kind})
+        context.update(
+            case=case,
+            timeline=selectors.timeline(case),
+            gates=selectors.gate_states(case),
+            tasks=tasks,
+            record_forms=record_forms,
+            evidence=selectors.evidence_for(case),
+            clocks=sla_selectors.clocks_for(case).select_related("rule").prefetch_related("pauses"),
+            history=audit.history(case),
+            role_codes={r.code for r in roles_of(user)},
+        )
+        return context
+
+
+class RecordView(generic.View):
+    """POST one record (inquiry, measurement, opinion, evidence, challenge) onto a case."""
+
+    def post(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        step = RECORDS.get(name)
+        if step is None or not _can_use(request.user, step):
+            raise Http404
+        if case.stage in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}:
+            raise Http404
+        form = step.form_class(request.POST, request.FILES, case=case, user=request.user, prefix=name)  # type: ignore[call-arg, arg-type]
+        if form.is_valid() and run_step(step, form):
+            messages.success(request, _("Saved: %(title)s") % {"title": step.title})
+        else:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else str(error))
+        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"pk": case.pk}))
+
+
+class ReportView(generic.FormView):
+    """A patrol or officer reports from the field (with a photo and its metadata)."""
+
+    template_name = "illegal_building/report.html"
+    form_class = forms.ReportForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not (has_role(request.user, "patrol") or has_role(request.user, "officer")):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"county": getattr(self.request.user, "county", None)}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user: Any = self.request.user
+        data = form.cleaned_data
+        if user.county_id and data["county"].pk != user.county_id:
+            form.add_error("county", _("You can only report in your own county."))
+            return self.form_invalid(form)
+        photos = []
+        if data.get("photo"):
+            photos.append(
+                {
+                    "file": data["photo"],
+                    "captured_at": data.get("captured_at"),
+                    "latitude": data.get("latitude"),
+                    "longitude": data.get("longitude"),
+                    "device": data.get("device") or "",
+                }
+            )
+        case = services.case_report(
+            acting_user=user,
+            county=data["county"],
+            source=Case.Source.PATROL,
+            address=data["address"],
+            description=data["description"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            photos=photos,
+        )
+        messages.success(self.request, _("Report registered: %(number)s") % {"number": case.report_number})
+        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"pk": case.pk}))
+
+
+class EvidenceDownloadView(generic.View):
+    def get(self, request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+
+
+class ExportView(generic.View):
+    """Export the case file: ``?part=dossier`` (one PDF) or ``?part=evidence`` (zip with a manifest)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from . import export
+
+        case = get_visible_or_404(request.user, Case, pk=pk)
+        audit.record(actor=request.user, action="case.export", obj=case,  # type: ignore[arg-type]
+                     data={"part": request.GET.get("part", "dossier")})
+        if request.GET.get("part") == "evidence":
+            return HttpResponse(
+                export.evidence_zip(case),
+                content_type="application/zip",
+                headers={"Content-Disposition": f'attachment; filename="case-{case.pk}-evidence.zip"'},
+            )
+        return HttpResponse(
+            export.dossier_pdf(case),
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="case-{case.pk}-dossier.pdf"'},
+        )
+
+
+# --- Public pages (no login) ---------------------------------------------------------------
+
+
+class PublicReportView(generic.FormView):
+    """Citizens report illegal construction; their identity is protected."""
+
+    template_name = "illegal_building/public_report.html"
+    form_class = forms.CitizenReportForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        data = form.cleaned_data
+        photos = []
+        if data.get("photo"):
+            photos.append({"file": data["photo"], "captured_at": data.get("captured_at"),
+                           "latitude": data.get("latitude"), "longitude": data.get("longitude"),
+                           "device": data.get("device") or ""})
+        case = services.case_report(
+            acting_user=None,
+            county=data["county"],
+            source=Case.Source.CITIZEN,
+            address=data["address"],
+            description=data["description"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            reporter_name=data.get("reporter_name") or "",
+            reporter_phone=data.get("reporter_phone") or "",
+            photos=photos,
+        )
+        return self.render_to_response(self.get_context_data(form=self.form_class(), done=case.report_number))
+
+
+class DisclosureListView(generic.ListView):
+    template_name = "illegal_building/public_disclosures.html"
+    context_object_name = "disclosures"
+
+    def get_queryset(self) -> Any:
+        return selectors.public_disclosures()
+
+
+class DisclosureDetailView(generic.DetailView):
+    template_name = "illegal_building/public_disclosure.html"
+    context_object_name = "disclosure"
+
+    def get_queryset(self) -> Any:
+        return Disclosure.objects.filter(withdrawn_at__isnull=True).select_related("case", "act", "case__county")

@@ -1,0 +1,289 @@
+"""Every path of a case, driven over HTTP by the role users, with time moved by workflows.clock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils.html import escape
+from viewflow.workflow.status import PROCESS
+
+from illegal_building import gates
+from illegal_building.models import (
+    Act,
+    Case,
+    Challenge,
+    ClosingReport,
+    Disclosure,
+    EvidenceFile,
+    Execution,
+    SiteInspection,
+)
+from workflows import clock
+from workflows.models import AuditEntry
+
+from .helpers import Driver, at, local, now_local
+
+pytestmark = pytest.mark.django_db
+
+
+def to_decision(d: Driver) -> None:
+    """Report → verified → filed → stopped → not correctable → prior notice → defence → review → decision."""
+    d.verify()
+    d.file_and_stop()
+    d.investigate(correctable=False)
+    d.prior_notice()
+    clock.set_now(at(2026, 3, 16, 10))  # defence period (5 working days from 2 March) is over
+    d.close_defence()
+    d.legal_review()
+    d.decide()  # served 16 March: 15 working days to comply, until 7 April
+
+
+def test_report_by_patrol_starts_the_case_with_its_photo_hash(reported: Driver) -> None:
+    case = reported.case
+    assert case.stage == Case.Stage.REPORTED
+    assert case.reported_by == reported.users["patrol"]
+    evidence = EvidenceFile.objects.get(case=case)
+    with evidence.file.open("rb") as handle:
+        import hashlib
+
+        assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256
+    assert evidence.device == "巡查终端 HW-07"
+    assert reported.active_nodes() == ["verify"]
+
+
+def test_not_illegal_closes_the_case(reported: Driver) -> None:
+    reported.verify(illegal=False)
+    case = reported.refresh()
+    assert case.stage == Case.Stage.CLOSED
+    assert case.case_number is None
+    assert case.close_reason == "已取得建设工程规划许可证"
+    assert reported.active_nodes() == []
+    assert case.process.status == PROCESS.DONE
+
+
+def test_correctable_case_is_ordered_to_correct_with_a_fine_then_closed(reported: Driver) -> None:
+    d = reported
+    d.verify()
+    d.file_and_stop()
+    assert d.case.case_number and d.case.case_number.startswith("昭阳")
+    d.investigate(correctable=True)
+    assert d.active_nodes() == ["correction_decision"]
+    d.step(
+        "chief",
+        "correction_decision",
+        {
+            "content": "责令限期补办规划许可并改正",
+            "legal_basis": "《城乡规划法》第六十四条",
+            "fine_amount": "12000.00",
+            **d.service(),
+        },
+    )
+    act = Act.objects.get(case=d.case, kind=Act.Kind.CORRECTION_DECISION)
+    assert act.fine_amount == Decimal("12000.00")
+    assert act.signed_by == d.users["chief"]
+    assert act.deadline is not None and act.deadline > clock.today()
+    clock.set_now(at(2026, 3, 20, 10))
+    response = d.attempt(
+        "officer",
+        "correction_check",
+        {"officer2": d.users["officer2"].pk, "inspected_at": now_local(), "findings": "已改正", "complied": "yes"},
+    )
+    assert response.status_code == 302
+    d.close()
+    case = d.refresh()
+    assert case.stage == Case.Stage.ARCHIVED
+    assert ClosingReport.objects.get(case=case).approved_by == d.users["squadlead"]
+    assert d.active_nodes() == []
+
+
+def test_voluntary_demolition_after_the_decision(reported: Driver) -> None:
+    d = reported
+    to_decision(d)
+    decision = Act.objects.get(case=d.case, kind=Act.Kind.DEMOLITION_DECISION)
+    assert decision.served_at is not None
+    assert decision.signed_by == d.users["chief"]
+    d.disclose()
+    clock.set_now(at(2026, 3, 25, 10))
+    # Compliance may be recorded before the deadline; the case then goes to its closing report.
+    assert d.site_check(complied=True).status_code == 302
+    assert d.active_nodes() == ["closing_report"]
+    d.close()
+    assert d.refresh().stage == Case.Stage.ARCHIVED
+
+
+def test_demolished_after_the_reminder(reported: Driver) -> None:
+    d = reported
+    to_decision(d)
+    d.disclose()
+    clock.set_now(at(2026, 4, 8, 10))  # 15 working days from 16 March (Qingming skipped) ended on 7 April
+    assert d.site_check(complied=False).status_code == 302
+    d.step("officer", "reminder", {"content": "催告于十日内自行拆除", **d.service()})
+    reminder = Act.objects.get(case=d.case, kind=Act.Kind.REMINDER)
+    assert reminder.deadline is not None
+    clock.set_now(at(2026, 4, 15, 10))  # before the reminder's deadline (22 April): compliance only
+    response = d.attempt(
+        "officer",
+        "reminder_check",
+        {"officer2": d.users["officer2"].pk, "inspected_at": now_local(), "findings": "已拆除", "complied": "yes"},
+    )
+    assert response.status_code == 302
+    assert d.active_nodes() == ["closing_report"]
+    d.close()
+    assert d.refresh().stage == Case.Stage.ARCHIVED
+
+
+def to_coercive(d: Driver) -> None:
+    to_decision(d)
+    d.disclose()
+    clock.set_now(at(2026, 4, 8, 10))  # 15 working days from 16 March (Qingming skipped) ended on 7 April
+    assert d.site_check(complied=False).status_code == 302
+    d.step("officer", "reminder", {"content": "催告于十日内自行拆除", **d.service()})
+    clock.set_now(at(2026, 4, 23, 10))  # the reminder's 10 working days are over
+    response = d.attempt(
+        "officer",
+        "reminder_check",
+        {"officer2": d.users["officer2"].pk, "inspected_at": now_local(), "findings": "仍未拆除", "complied": "no"},
+    )
+    assert response.status_code == 302
+    d.step(
+        "leader",
+        "coercive_decision",
+        {
+            "content": "决定依法强制拆除",
+            "legal_basis": "《行政强制法》第三十七条、第四十四条",
+            "defence_considered": "当事人未提出陈述申辩",
+            **d.service(),
+        },
+    )
+    d.step("officer", "announce", {"content": "限当事人于公告之日起十日内自行拆除，逾期依法强制拆除"})
+
+
+def execute_data(d: Driver, when: str) -> dict[str, object]:
+    return {
+        "officer2": d.users["officer2"].pk,
+        "executed_at": when,
+        "plan": "强制拆除实施方案",
+        "record": "依法拆除彩钢板房约60平方米",
+        "inventory": "屋内物品清点后交由当事人",
+        "witnesses": "社区主任 付某某",
+    }
+
+
+def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> None:
+    d = reported
+    to_coercive(d)
+    assert Act.objects.get(case=d.case, kind=Act.Kind.COERCIVE_DECISION).signed_by == d.users["leader"]
+
+    # Before the lawsuit period (6 months from service on 16 March) has passed: refused.
+    clock.set_now(at(2026, 6, 1, 10))
+    response = d.attempt("officer", "execute", execute_data(d, now_local()))
+    assert response.status_code == 200
+    assert escape(str(gates.CHALLENGE_PERIODS_OPEN)) in response.content.decode()
+    assert not Execution.objects.exists()
+
+    clock.set_now(at(2026, 9, 17, 19, 30))
+    night = d.attempt("officer", "execute", execute_data(d, local(at(2026, 9, 17, 19, 0))))
+    assert escape(str(gates.EXECUTION_AT_NIGHT)) in night.content.decode()
+    assert not Execution.objects.exists()
+
+    d.step("officer", "execute", execute_data(d, local(at(2026, 9, 17, 9, 30))))
+    execution = Execution.objects.get(case=d.case)
+    assert execution.officer2 == d.users["officer2"]
+    assert d.active_nodes() == ["closing_report"]
+    d.close()
+    case = d.refresh()
+    assert case.stage == Case.Stage.ARCHIVED
+    actions = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    assert {"case.report", "case.verify", "case.file", "case.demolition_decision", "case.execute"} <= actions
+
+
+def test_a_pending_challenge_blocks_execution_until_it_ends_in_the_bureaus_favour(reported: Driver) -> None:
+    d = reported
+    to_coercive(d)
+    api = d.client("legal")
+    response = api.post(
+        f"/api/cases/{d.case.pk}/challenges/",
+        {"kind": "lawsuit", "filed_on": "2026-04-20", "body": "昭阳区人民法院"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    challenge_id = response.json()["id"]
+
+    clock.set_now(at(2026, 10, 12, 10))  # both periods are over, but the lawsuit is pending
+    blocked = d.attempt("officer", "execute", execute_data(d, now_local()))
+    assert escape(str(gates.CHALLENGE_PENDING)) in blocked.content.decode()
+    assert not Execution.objects.exists()
+    detail = d.client("officer").get(f"/api/cases/{d.case.pk}/").json()
+    assert [g["open"] for g in detail["gates"] if g["code"] == "execution"] == [False]
+
+    response = api.post(
+        f"/api/cases/{d.case.pk}/challenges/{challenge_id}/outcome/",
+        {"outcome": "upheld", "outcome_on": "2026-10-09", "note": "判决驳回原告诉讼请求"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert Challenge.objects.get(pk=challenge_id).outcome == Challenge.Outcome.UPHELD
+    d.step("officer", "execute", execute_data(d, now_local()))
+    assert Execution.objects.filter(case=d.case).count() == 1
+
+
+def test_revoked_decision_withdraws_its_disclosure_and_stops_the_case(reported: Driver, client) -> None:  # type: ignore[no-untyped-def]
+    d = reported
+    to_decision(d)
+    d.disclose()
+    disclosure = Disclosure.objects.get(case=d.case)
+    assert client.get(f"/public/disclosures/{disclosure.pk}/").status_code == 200
+    response = d.client("legal").post(
+        f"/api/cases/{d.case.pk}/challenges/",
+        {"kind": "review", "filed_on": "2026-03-20", "body": "昭通市人民政府"},
+        content_type="application/json",
+    )
+    challenge_id = response.json()["id"]
+    response = d.client("legal").post(
+        f"/api/cases/{d.case.pk}/challenges/{challenge_id}/outcome/",
+        {"outcome": "revoked", "outcome_on": "2026-03-27", "note": "复议决定撤销原处罚决定"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    disclosure.refresh_from_db()
+    assert disclosure.withdrawn_at is not None
+    assert client.get(f"/public/disclosures/{disclosure.pk}/").status_code == 404
+    assert d.case.case_number not in client.get("/public/disclosures/").content.decode()
+    case = d.refresh()
+    assert case.stage == Case.Stage.CLOSED
+    assert Act.objects.get(case=case, kind=Act.Kind.DEMOLITION_DECISION).revoked_at is not None
+    assert d.active_nodes() == []
+    assert case.process.status == PROCESS.CANCELED
+
+
+def test_hearing_when_requested_then_decision(reported: Driver) -> None:
+    d = reported
+    d.verify()
+    d.file_and_stop()
+    d.investigate(correctable=False)
+    d.prior_notice(hearing_right=True)
+    clock.set_now(at(2026, 3, 16, 10))
+    d.close_defence(hearing=True)
+    assert d.active_nodes() == ["hearing"]
+    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "held_at": now_local(), "minutes": "听证笔录"})
+    d.legal_review()
+    d.decide()
+    assert d.active_nodes() == ["disclose"]
+
+
+def test_major_case_needs_collective_discussion(reported: Driver) -> None:
+    d = reported
+    d.verify()
+    d.file_and_stop()
+    d.investigate(correctable=False, major=True)
+    d.prior_notice()
+    clock.set_now(at(2026, 3, 16, 10))
+    d.close_defence()
+    d.legal_review()
+    assert d.active_nodes() == ["collective"]
+    d.step("chief", "collective", {"held_at": now_local(), "participants": "局长、分管副局长、法规科长",
+                                    "conclusion": "同意责令限期拆除"})
+    d.decide()
+    assert d.refresh().stage == Case.Stage.DECIDED
+    assert SiteInspection.objects.filter(case=d.case).count() == 1
