@@ -5,6 +5,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from outdoor_ads.views import ApplicationDetailView
+from workflows.sla import views as sla_views
 from workflows.views import HomeView, health
 
 
@@ -26,7 +27,19 @@ class PermitsApp(Application):
     )
 
 
-site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp()])
+class SupervisionApp(Application):
+    title = _("Supervision")
+    icon = "timer"
+    app_name = "sla"
+    index_path = path("", sla_views.DashboardView.as_view(), name="index")
+    csv_path = path("export.csv", sla_views.DashboardCsvView.as_view(), name="dashboard_csv")
+    notifications_path = path("notifications/", sla_views.NotificationListView.as_view(), name="notifications")
+    read_all_path = path("notifications/read/", sla_views.NotificationReadView.as_view(), name="notifications_read_all")
+    read_path = path("notifications/<int:pk>/read/", sla_views.NotificationReadView.as_view(), name="notification_read")
+    escalations_path = path("escalations/", sla_views.EscalationListView.as_view(), name="escalations")
+
+
+site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp(), SupervisionApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),

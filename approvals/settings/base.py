@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "workflows",
+    "workflows.sla",
     "outdoor_ads",
     "illegal_building",
 ]
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.product",
+                "workflows.sla.context_processors.bell",
             ],
         },
     }
