@@ -13,6 +13,7 @@ class WorkbenchApp(Application):
     title = _("Workbench")
     icon = "home"
     app_name = "workbench"
+    menu_template_name = None
     index_path = path("", HomeView.as_view(), name="index")
 
 
@@ -20,6 +21,7 @@ class PermitsApp(Application):
     title = _("Outdoor advertising")
     icon = "campaign"
     app_name = "ads"
+    menu_template_name = None
     application_detail_path = path(
         "applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"
     )
