@@ -14,6 +14,7 @@ class WorkbenchApp(Application):
     title = _("Workbench")
     icon = "home"
     app_name = "workbench"
+    menu_template_name = None
     index_path = path("", HomeView.as_view(), name="index")
 
 
@@ -21,6 +22,7 @@ class PermitsApp(Application):
     title = _("Outdoor advertising")
     icon = "campaign"
     app_name = "ads"
+    menu_template_name = None
     application_detail_path = path(
         "applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"
     )
