@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -175,6 +176,7 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
 
 
 class CaseDetailView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A case with its timeline, gates, clocks and tasks")
     def get(self, request: Request, pk: int) -> Response:
         case = get_visible_or_404(request.user, Case, pk=pk)
         return Response(case_payload(case, request.user))
@@ -206,6 +208,8 @@ def _refused(refused: GateRefused) -> Response:
 
 
 class ChallengeCreateView(APIView):
+    serializer_class = ChallengeSerializer
+
     @extend_schema(request=ChallengeSerializer)
     def post(self, request: Request, pk: int) -> Response:
         case = get_visible_or_404(request.user, Case, pk=pk)
@@ -224,6 +228,8 @@ class ChallengeCreateView(APIView):
 
 
 class ChallengeOutcomeView(APIView):
+    serializer_class = OutcomeSerializer
+
     @extend_schema(request=OutcomeSerializer)
     def post(self, request: Request, pk: int, challenge_pk: int) -> Response:
         case = get_visible_or_404(request.user, Case, pk=pk)

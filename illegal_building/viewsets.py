@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow import FlowAppViewset
 
 from workflows.jurisdiction import visible
-from workflows.roles import has_role
+from workflows.roles import ROLES
 
 from . import views
 from .flows import CaseFlow
@@ -71,7 +71,13 @@ class CasesApp(FlowAppViewset):
 
     def has_view_permission(self, user: Any, obj: Any = None) -> bool:
         # Every enforcement role works here; which cases each sees is decided per case (county).
-        return any(has_role(user, code) for code in views.STAFF_CASE_ROLES)
+        # Asked for every page's menu: one query per request, remembered on the user object.
+        cached = getattr(user, "_xiuhua_works_on_cases", None)
+        if cached is None:
+            groups = [ROLES[code].group_name for code in views.STAFF_CASE_ROLES]
+            cached = bool(user.is_authenticated and user.groups.filter(name__in=groups).exists())
+            user._xiuhua_works_on_cases = cached
+        return cached
 
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
