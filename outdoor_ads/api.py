@@ -23,6 +23,25 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
+def clock_data(item: Any) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {
+        "rule": item.rule.code,
+        "started_on": item.start_date,
+        "due_date": item.due_date,
+        "statutory_due_date": item.statutory_due_date,
+        "light": item.light,
+        "paused": item.is_paused,
+        "working_days_used": item.working_days_used,
+        "working_days_paused": item.working_days_paused,
+        "extension_days": item.extension_days,
+        "provisional": item.provisional,
+        "stopped_at": item.stopped_at,
+        "explanation": item.explain(),
+    }
+
+
 def application_brief(application: PermitApplication) -> dict[str, Any]:
     return {
         "id": application.pk,
@@ -62,6 +81,7 @@ def application_full(application: PermitApplication, user: Any) -> dict[str, Any
             if application.supplement_requested_at
             else None,
             "current_steps": [str(task.flow_task.task_title) for task in context["open_tasks"]],
+            "clock": clock_data(context["overall_clock"]),
             "timeline": [
                 {"at": e["at"], "event": e["label"], "actor": e["actor"], "reason": e["reason"]}
                 for e in context["timeline"]

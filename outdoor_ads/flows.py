@@ -15,16 +15,20 @@ from viewflow import this
 from viewflow.workflow import act, flow, lock
 
 from workflows.flowviews import StepView, View
+from workflows.sla.flow import SlaFlowMixin
 
+from .clocks import STEP_LIMITS
 from .models import Opinion, PermitProcess
 
 
-class PermitFlow(flow.Flow):
+class PermitFlow(SlaFlowMixin, flow.Flow):
     """Outdoor-advertising permit"""
 
     process_class = PermitProcess
     process_title = _("Outdoor-advertising permit")
     lock_impl = lock.select_for_update_lock
+    # One step clock per human step (outdoor_ads.clocks); red escalates to the chief.
+    step_limits = STEP_LIMITS
 
     # --- Applicant: applies online (outdoor_ads.services.application_submit) ---
     start = flow.StartHandle(this.start_application).Annotation(title=_("Apply online")).Next(this.accept)
@@ -126,6 +130,12 @@ class PermitFlow(flow.Flow):
     refused = flow.End().Annotation(title=_("Permit refused"))
     not_accepted = flow.End().Annotation(title=_("Not accepted"))
     withdrawn = flow.End().Annotation(title=_("Withdrawn"))
+
+    def sla_subject(self, process: Any) -> Any:
+        return process.application
+
+    def sla_county(self, process: Any) -> Any:
+        return process.application.county
 
     def start_application(self, activation: Any, *, application: Any) -> Any:
         activation.process.application = application

@@ -79,8 +79,16 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
     applicant = application.applicant
     permit = Permit.objects.filter(application=application).first()
     rating = getattr(application, "rating", None) if hasattr(application, "rating") else None
+    from workflows.sla.selectors import clocks_for
+
+    from .clocks import OVERALL
+
+    clocks = list(clocks_for(application))
+    overall = [c for c in clocks if c.rule.code == OVERALL]
     return {
         "application": application,
+        "overall_clock": overall[-1] if overall else None,
+        "step_clocks": [c for c in clocks if c.rule.code != OVERALL],
         "process": process,
         "is_owner": is_owner,
         "applicant_phone": application.contact_phone if is_owner else _mask_phone(application.contact_phone),
@@ -105,6 +113,14 @@ def _mask_phone(value: str) -> str:
     from workflows.masking import mask_phone
 
     return mask_phone(value)
+
+
+def overall_clock_of(application: PermitApplication) -> Any:
+    from workflows.sla.selectors import clocks_for
+
+    from .clocks import OVERALL
+
+    return clocks_for(application).filter(rule__code=OVERALL).order_by("-id").first()
 
 
 def lookup(*, number: str, code: str) -> PermitApplication | None:

@@ -12,15 +12,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
-from workflows import audit, clock
+from workflows import audit, calendar, clock
 from workflows.flowviews import task_execution
 from workflows.jurisdiction import open_to_county, open_to_owner, visible
 from workflows.models import County, User
 from workflows.roles import ROLES
 
+from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
 from .models import (
     Attachment,
     FacilityType,
@@ -59,6 +61,18 @@ RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one a
 PERMIT_NOT_ACTIVE = _("This permit is not active.")
 REQUEST_DECIDED = _("This request has already been decided.")
 NOTHING_TO_CHANGE = _("Nothing would change.")
+# Notification titles to the applicant and the chief.
+TOLD_ACCEPTED = _("has been accepted; the decision is due within 13 working days.")
+TOLD_SUPPLEMENT = _("is incomplete: submit the listed materials online within 10 working days.")
+TOLD_NOT_ACCEPTED = _("has not been accepted.")
+TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
+TOLD_HEARING = _("goes to a hearing; the time limit is paused meanwhile.")
+TOLD_EXTENDED = _("the statutory time limit has been extended by 10 working days.")
+TOLD_GRANTED = _("has been granted; the permit can be downloaded.")
+TOLD_REFUSED = _("has been refused; see the reasons and your rights.")
+TOLD_UNSATISFIED = _("was rated unsatisfied: follow up with the applicant.")
+TOLD_RENEWAL_DECIDED = _("renewal or change decided.")
+TOLD_EXPIRY = _("expires within 30 days: apply for renewal or remove the facility.")
 SUPPLEMENT_WORKING_DAYS = 10
 RENEWAL_MIN_DAYS_BEFORE_EXPIRY = 30
 EXPIRY_REMINDER_DAYS = 30
@@ -120,9 +134,65 @@ def _discard_files(stored: list[Attachment]) -> None:
 
 
 def _add_working_days(start: dt.date, days: int) -> dt.date:
-    from workflows.calendar import add_working_days
+    return calendar.add_working_days(start, days)
 
-    return add_working_days(start, days)
+
+# --- Clock and notification helpers (time engine) ---------------------------------------
+
+
+def overall_clock(application: PermitApplication) -> Any:
+    from workflows.sla.selectors import open_clock
+
+    return open_clock(application, OVERALL)
+
+
+def _start_overall_clock(application: PermitApplication, acting_user: User) -> None:
+    from workflows.sla.services import clock_start
+
+    arrived = timezone.localtime(application.submitted_at).date()
+    # ALL art. 32: a late acceptance decision counts as acceptance on the day the application arrived.
+    late = calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
+    clock_start(
+        subject=application,
+        rule=OVERALL,
+        county=application.county,
+        start=application.submitted_at if late else None,
+        acting_user=acting_user,
+    )
+
+
+def _stop_overall_clock(application: PermitApplication, acting_user: User | None) -> None:
+    from workflows.sla.services import clock_stop
+
+    item = overall_clock(application)
+    if item is not None:
+        clock_stop(clock=item, acting_user=acting_user)
+
+
+def _tell_applicant(application: PermitApplication, title: Any, body: Any = "") -> None:
+    from workflows.sla.notifications import notify
+
+    notify(
+        users=[application.applicant],
+        subject_obj=application,
+        title=f"{application.number} {title}",
+        body=str(body),
+        url=f"/ads/applications/{application.pk}/",
+    )
+
+
+def _tell_chiefs(application: PermitApplication, title: Any, body: Any = "") -> None:
+    from workflows.sla.notifications import notify
+
+    chiefs = User.objects.filter(groups__name=ROLES["chief"].group_name, county=application.county)
+    notify(
+        users=list(chiefs),
+        subject_obj=application,
+        title=f"{application.number} {title}",
+        body=str(body),
+        level="warning",
+        url=f"/ads/applications/{application.pk}/",
+    )
 
 
 def _record_opinion(
@@ -292,6 +362,13 @@ def application_accept_decide(
             application.status = Status.ACCEPTED
             application.accepted_at = now
         application.save()
+        if decision == "accept":
+            _start_overall_clock(application, acting_user)
+            _tell_applicant(application, TOLD_ACCEPTED)
+        elif decision == "supplement":
+            _tell_applicant(application, TOLD_SUPPLEMENT, supplement_note)
+        else:
+            _tell_applicant(application, TOLD_NOT_ACCEPTED, comment)
         process.acceptance = decision
         process.save(update_fields=["acceptance"])
         _record_opinion(
@@ -376,6 +453,7 @@ def application_supplement_expire(*, application: PermitApplication) -> bool:
         obj=application,
         data={"due": application.supplement_due.isoformat()},
     )
+    _tell_applicant(application, TOLD_SUPPLEMENT_EXPIRED)
     _flow().supplement.run(task)
     return True
 
@@ -479,7 +557,14 @@ def application_survey(
 
 def _hearing_opened(*, application: PermitApplication, acting_user: User) -> None:
     """The hearing is scheduled: the applicant is told and the clock pauses (ALL art. 45)."""
+    from workflows.sla.models import PauseReason
+    from workflows.sla.services import clock_pause
+
+    item = overall_clock(application)
+    if item is not None and not item.is_paused:
+        clock_pause(clock=item, reason=PauseReason.HEARING, note=str(TOLD_HEARING), acting_user=acting_user)
     audit.record(actor=acting_user, action="application.hearing.open", obj=application)
+    _tell_applicant(application, TOLD_HEARING)
 
 
 @transaction.atomic
@@ -492,6 +577,11 @@ def application_hearing(
         application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
         application.status = Status.DECIDING
         application.save(update_fields=["status"])
+        from workflows.sla.services import clock_resume
+
+        item = overall_clock(application)
+        if item is not None and item.is_paused:
+            clock_resume(clock=item, acting_user=acting_user)
         _record_opinion(
             application=application,
             step=Opinion.Step.HEARING,
@@ -552,6 +642,8 @@ def application_decide(
             permit = application.permit
             open_to_county(permit)
             open_to_owner(permit, application.applicant)
+        _stop_overall_clock(application, acting_user)
+        _tell_applicant(application, TOLD_GRANTED if granted else TOLD_REFUSED, comment)
         _record_opinion(
             application=application, step=Opinion.Step.DECISION, decision=decision, comment=comment, author=acting_user
         )
@@ -590,6 +682,7 @@ def application_withdraw(*, application: PermitApplication, acting_user: User, r
     application.closed_at = clock.now()
     application.save(update_fields=["status", "closed_at"])
     audit.record(actor=acting_user, action="application.withdraw", obj=application, reason=reason)
+    _stop_overall_clock(application, acting_user)
     process = _process_of(application)
     _flow().instance.cancel(process)
     return application
@@ -627,9 +720,16 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
         raise ValidationError(EXTENSION_ONCE)
     if application.accepted_at is None or not application.is_open:
         raise ValidationError(EXTENSION_NOT_OPEN)
+    item = overall_clock(application)
+    if item is None:
+        raise ValidationError(EXTENSION_NOT_OPEN)
+    from workflows.sla.services import clock_extend
+
+    clock_extend(clock=item, working_days=10, reason=reason, acting_user=acting_user)
     application.extended_at = clock.now()
     application.extension_reason = reason
     application.save(update_fields=["extended_at", "extension_reason"])
+    _tell_applicant(application, TOLD_EXTENDED, reason)
     audit.record(
         actor=acting_user, action="application.extend", obj=application, reason=reason, data={"working_days": 10}
     )
@@ -651,6 +751,7 @@ def application_rate(*, application: PermitApplication, acting_user: User, score
     if score == Rating.Score.UNSATISFIED:
         follow_up = FollowUp.objects.create(rating=rating, county=application.county, created_at=clock.now())
         open_to_county(follow_up)
+        _tell_chiefs(application, TOLD_UNSATISFIED, comment)
     audit.record(actor=acting_user, action=f"application.rate.{score}", obj=application, reason=comment)
     return rating
 
@@ -674,6 +775,18 @@ def followup_resolve(*, follow_up: FollowUp, acting_user: User, note: str) -> Fo
 
 
 # --- Permit registry: renewal, change, cancellation, reminders -----------------------------
+
+
+def _tell_holder(permit: Permit, title: Any, body: Any = "") -> None:
+    from workflows.sla.notifications import notify
+
+    notify(
+        users=[permit.holder],
+        subject_obj=permit,
+        title=f"{permit.number} {title}",
+        body=str(body),
+        url=f"/ads/permits/{permit.pk}/",
+    )
 
 
 def _require_holder(permit: Permit, user: User) -> None:
@@ -766,6 +879,7 @@ def permit_request_decide(*, request: PermitRequest, acting_user: User, decision
     request.save()
     if request.status == PermitRequest.Status.GRANTED:
         _apply_request(request)
+    _tell_holder(request.permit, TOLD_RENEWAL_DECIDED, comment)
     audit.record(
         actor=acting_user, action=f"permit.{request.kind}.{request.status}", obj=request.permit, reason=comment
     )
@@ -787,6 +901,7 @@ def renewals_deem_granted() -> int:
             request.decided_at = clock.now()
             request.save(update_fields=["status", "decided_at"])
             _apply_request(request)
+            _tell_holder(request.permit, TOLD_RENEWAL_DECIDED, request.get_status_display())
             audit.record(
                 actor=None,
                 action="permit.renewal.deemed",
@@ -831,6 +946,15 @@ def expiry_reminders_send() -> int:
             permit.reminder_sent_for = permit.valid_until
             permit.save(update_fields=["reminder_sent_for"])
             audit.record(actor=None, action="permit.expiry.remind", obj=permit, data={"until": permit.valid_until})
+            from workflows.sla.notifications import notify
+
+            notify(
+                users=[permit.holder],
+                subject_obj=permit,
+                title=f"{permit.number} {TOLD_EXPIRY}",
+                body=str(permit.valid_until),
+                url=f"/ads/permits/{permit.pk}/",
+            )
             count += 1
     return count
 

@@ -15,6 +15,7 @@ class PermitsApp(Application):
     title = _("Outdoor advertising")
     icon = "campaign"
     app_name = "ads"
+    menu_template_name = None
     index_path = path("", views.PermitListView.as_view(), name="index")
     application_detail_path = path(
         "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"

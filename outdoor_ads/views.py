@@ -59,6 +59,8 @@ class ApplicationActionView(generic.View):
         user: Any = request.user
         try:
             if self.action == "supplement":
+                if application.status != PermitApplication.Status.SUPPLEMENT:
+                    raise ValidationError(services.NO_SUPPLEMENT_PENDING)
                 form: Any = forms.SupplementAnswerForm(request.POST, request.FILES, application=application)
                 if not form.is_valid():
                     return self._again(request, application, supplement_form=form)
@@ -318,6 +320,7 @@ class PublicLookupView(generic.FormView):
                 "found": application,
                 "timeline": selectors.timeline(application),
                 "current_step": selectors.current_step(application),
+                "clock": selectors.overall_clock_of(application),
             }
         )
         return self.render_to_response(context)

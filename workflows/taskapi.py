@@ -127,15 +127,13 @@ def _task_or_404(user: Any, task_id: int) -> Any:
 
 
 def task_clock_info(task: Any) -> dict[str, Any]:
-    """Due date and light of the task's step clock when the time engine keeps one."""
-    try:
-        from workflows.sla.selectors import clock_for_task
-    except ImportError:
+    """Due date and light of the task's step clock (the time engine keeps one per limited step)."""
+    from workflows.sla.models import Clock
+
+    item = Clock.objects.filter(task_id=task.pk).order_by("-id").first()
+    if item is None:
         return {"due_date": None, "light": None}
-    clock = clock_for_task(task)
-    if clock is None:
-        return {"due_date": None, "light": None}
-    return {"due_date": clock.due_date, "light": clock.light}
+    return {"due_date": item.due_date, "light": item.light}
 
 
 def serialize_task(task: Any) -> dict[str, Any]:
