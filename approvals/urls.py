@@ -5,7 +5,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from illegal_building.viewsets import CasesApp
-from outdoor_ads.views import ApplicationDetailView
+from outdoor_ads.urls import PermitsApp, permit_flow_viewset, public_urlpatterns
 from workflows.sla import views as sla_views
 from workflows.views import HomeView, health
 
@@ -16,16 +16,6 @@ class WorkbenchApp(Application):
     app_name = "workbench"
     menu_template_name = None
     index_path = path("", HomeView.as_view(), name="index")
-
-
-class PermitsApp(Application):
-    title = _("Outdoor advertising")
-    icon = "campaign"
-    app_name = "ads"
-    menu_template_name = None
-    application_detail_path = path(
-        "applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"
-    )
 
 
 class SupervisionApp(Application):
@@ -42,7 +32,7 @@ class SupervisionApp(Application):
 
 site = Site(
     title=_("Xiuhua urban management"),
-    viewsets=[WorkbenchApp(), PermitsApp(), CasesApp(), SupervisionApp()],
+    viewsets=[WorkbenchApp(), PermitsApp(), permit_flow_viewset(), CasesApp(), SupervisionApp()],
 )
 
 urlpatterns = [
@@ -50,6 +40,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/cases/", include("illegal_building.api")),
     path("api/", include("workflows.api")),
+    path("api/", include("outdoor_ads.api")),
+    path("public/ads/", include(public_urlpatterns)),
     path("public/", include("illegal_building.public_urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
