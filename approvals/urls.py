@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("workflows.api")),
     path("health/", health, name="health"),
+    path("", include("workflows.documents.urls")),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]
