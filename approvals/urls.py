@@ -5,6 +5,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from outdoor_ads.views import ApplicationDetailView
+from workflows.sla import views as sla_views
 from workflows.views import HomeView, health
 
 
@@ -12,6 +13,7 @@ class WorkbenchApp(Application):
     title = _("Workbench")
     icon = "home"
     app_name = "workbench"
+    menu_template_name = None
     index_path = path("", HomeView.as_view(), name="index")
 
 
@@ -19,12 +21,25 @@ class PermitsApp(Application):
     title = _("Outdoor advertising")
     icon = "campaign"
     app_name = "ads"
+    menu_template_name = None
     application_detail_path = path(
         "applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"
     )
 
 
-site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp()])
+class SupervisionApp(Application):
+    title = _("Supervision")
+    icon = "timer"
+    app_name = "sla"
+    index_path = path("", sla_views.DashboardView.as_view(), name="index")
+    csv_path = path("export.csv", sla_views.DashboardCsvView.as_view(), name="dashboard_csv")
+    notifications_path = path("notifications/", sla_views.NotificationListView.as_view(), name="notifications")
+    read_all_path = path("notifications/read/", sla_views.NotificationReadView.as_view(), name="notifications_read_all")
+    read_path = path("notifications/<int:pk>/read/", sla_views.NotificationReadView.as_view(), name="notification_read")
+    escalations_path = path("escalations/", sla_views.EscalationListView.as_view(), name="escalations")
+
+
+site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp(), SupervisionApp()])
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),

@@ -58,6 +58,9 @@ class User(AbstractUser):
             return self.company_name
         return self.real_name or self.username
 
+    def get_full_name(self) -> str:
+        return self.display_name
+
     @property
     def is_citywide(self) -> bool:
         return self.kind == self.Kind.STAFF and self.county_id is None

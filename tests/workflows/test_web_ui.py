@@ -15,6 +15,11 @@ def test_login_page_is_chinese_by_default(client):
     assert '<html lang="zh-hans"' in html or 'lang="zh-hans"' in html
 
 
+def test_browser_language_does_not_override_chinese(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in html
+
+
 def test_english_can_be_selected(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     html = client.get("/accounts/login/").content.decode()

@@ -1,0 +1,158 @@
+"""The working-day calendar against the State Council's 2025 and 2026 schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workflows import calendar
+from workflows.calendar import CalendarDataMissing
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+# 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号): days off and make-up working days.
+OFFICIAL_2025_HOLIDAYS = (
+    [D(2025, 1, 1)]
+    + [D(2025, 1, d) for d in range(28, 32)]
+    + [D(2025, 2, d) for d in range(1, 5)]
+    + [D(2025, 4, d) for d in (4, 5, 6)]
+    + [D(2025, 5, d) for d in range(1, 6)]
+    + [D(2025, 5, 31), D(2025, 6, 1), D(2025, 6, 2)]
+    + [D(2025, 10, d) for d in range(1, 9)]
+)
+OFFICIAL_2025_MAKEUP = [D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11)]
+# 国务院办公厅关于2026年部分节假日安排的通知.
+OFFICIAL_2026_HOLIDAYS = (
+    [D(2026, 1, d) for d in (1, 2, 3)]
+    + [D(2026, 2, d) for d in range(15, 24)]
+    + [D(2026, 4, d) for d in (4, 5, 6)]
+    + [D(2026, 5, d) for d in range(1, 6)]
+    + [D(2026, 6, d) for d in (19, 20, 21)]
+    + [D(2026, 9, d) for d in (25, 26, 27)]
+    + [D(2026, 10, d) for d in range(1, 8)]
+)
+OFFICIAL_2026_MAKEUP = [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)]
+
+
+def _expected_working(d: dt.date, holidays: list[dt.date], makeup: list[dt.date]) -> bool:
+    if d in makeup:
+        return True
+    return d.weekday() < 5 and d not in holidays
+
+
+@pytest.mark.parametrize(
+    ("year", "holidays", "makeup"),
+    [(2025, OFFICIAL_2025_HOLIDAYS, OFFICIAL_2025_MAKEUP), (2026, OFFICIAL_2026_HOLIDAYS, OFFICIAL_2026_MAKEUP)],
+)
+def test_every_day_of_the_official_schedule(year: int, holidays: list[dt.date], makeup: list[dt.date]) -> None:
+    day = D(year, 1, 1)
+    while day.year == year:
+        assert calendar.is_working_day(day) is _expected_working(day, holidays, makeup), day
+        day += dt.timedelta(days=1)
+
+
+def test_make_up_weekend_days_are_working_days() -> None:
+    assert D(2026, 10, 10).weekday() == 5 and calendar.is_working_day(D(2026, 10, 10))
+    assert D(2025, 1, 26).weekday() == 6 and calendar.is_working_day(D(2025, 1, 26))
+    assert D(2026, 1, 4).weekday() == 6 and calendar.is_working_day(D(2026, 1, 4))
+    assert not calendar.is_working_day(D(2026, 10, 11))  # the Sunday after stays a rest day
+
+
+def test_national_day_2026_counts_across_the_holiday_and_the_make_up_saturday() -> None:
+    # Wednesday 30 Sept + 5 working days: 1-7 Oct off, Thu 8, Fri 9, Sat 10 (make-up), Mon 12, Tue 13.
+    assert calendar.add_working_days(D(2026, 9, 30), 5) == D(2026, 10, 13)
+    assert calendar.working_days_between(D(2026, 9, 30), D(2026, 10, 13)) == 5
+    # Spring festival 2026: Friday 13 Feb, Saturday 14 Feb is worked, then 15-23 off.
+    assert calendar.add_working_days(D(2026, 2, 12), 2) == D(2026, 2, 14)
+    assert calendar.add_working_days(D(2026, 2, 12), 3) == D(2026, 2, 24)
+
+
+def test_thirteen_working_days_across_new_year_2026() -> None:
+    # From Monday 22 Dec 2025: 23-26, 29-31 Dec (7), 1-3 Jan off, Sun 4 Jan worked (8), 5-9 Jan (13).
+    assert calendar.add_working_days(D(2025, 12, 22), 13) == D(2026, 1, 9)
+    assert calendar.working_days_between(D(2025, 12, 22), D(2026, 1, 9)) == 13
+
+
+def test_negative_counts_go_backwards() -> None:
+    assert calendar.add_working_days(D(2026, 10, 13), -5) == D(2026, 9, 30)
+    assert calendar.working_days_between(D(2026, 10, 13), D(2026, 9, 30)) == -5
+    assert calendar.add_working_days(D(2026, 10, 13), 0) == D(2026, 10, 13)
+
+
+def test_calendar_period_rolls_forward_to_a_working_day() -> None:
+    # 90 days from 2026-07-04 is 2026-10-02 (National Day): the period ends on Thursday 8 Oct.
+    assert calendar.add_period(D(2026, 7, 4), days=90) == D(2026, 10, 8)
+    # Six months from 31 Aug 2025 is 28 Feb 2026: a make-up Saturday, so it stays.
+    assert calendar.add_period(D(2025, 8, 31), months=6) == D(2026, 2, 28)
+    # One month from 31 Jan 2026 is the month's last day, 28 Feb.
+    assert calendar.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    # A period ending on an ordinary Sunday moves to Monday.
+    assert calendar.add_period(D(2026, 3, 1), days=7) == D(2026, 3, 9)
+
+
+def test_a_year_without_schedule_refuses_with_a_message_for_the_admin() -> None:
+    with pytest.raises(CalendarDataMissing) as info:
+        calendar.is_working_day(D(2027, 3, 1))
+    assert info.value.year == 2027
+    message = str(info.value)
+    assert "2027" in message and "管理员" in message or "administrator" in message
+    with pytest.raises(CalendarDataMissing):
+        calendar.add_working_days(D(2026, 12, 25), 10)
+    with pytest.raises(CalendarDataMissing):
+        calendar.working_days_between(D(2026, 12, 1), D(2027, 1, 10))
+
+
+def test_lenient_counting_uses_weekdays_and_reports_the_year() -> None:
+    missing: set[int] = set()
+    # 2026-12-25 is a Friday: 28-31 Dec (4), then 2027 on weekdays only: Fri 1 Jan ... (10th = 8 Jan).
+    assert calendar.add_working_days(D(2026, 12, 25), 10, lenient=missing) == D(2027, 1, 8)
+    assert missing == {2027}
+
+
+DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=DATES, n=st.integers(min_value=0, max_value=240))
+def test_property_results_are_working_days_and_round_trip(start: dt.date, n: int) -> None:
+    end = calendar.add_working_days(start, n)
+    if n > 0:
+        assert calendar.is_working_day(end)
+        assert end > start
+    assert calendar.working_days_between(start, end) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=DATES, n=st.integers(min_value=0, max_value=200), k=st.integers(min_value=1, max_value=40))
+def test_property_monotonic_in_n(start: dt.date, n: int, k: int) -> None:
+    assert calendar.add_working_days(start, n) < calendar.add_working_days(start, n + k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=DATES, days=st.integers(min_value=0, max_value=400))
+def test_property_between_counts_working_days(start: dt.date, days: int) -> None:
+    end = start + dt.timedelta(days=days)
+    counted = calendar.working_days_between(start, end)
+    assert 0 <= counted <= days
+    step = start + dt.timedelta(days=1)
+    if days <= 40:  # an independent day-by-day count for short spans
+        manual = 0
+        while step <= end:
+            manual += calendar.is_working_day(step)
+            step += dt.timedelta(days=1)
+        assert counted == manual
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=DATES, days=st.integers(min_value=0, max_value=200), months=st.integers(min_value=0, max_value=12))
+def test_property_periods_end_on_the_first_working_day_on_or_after(start: dt.date, days: int, months: int) -> None:
+    end = calendar.add_period(start, days=days, months=months)
+    raw = calendar.add_months(start, months) + dt.timedelta(days=days)
+    assert calendar.is_working_day(end)
+    assert end >= raw
+    assert calendar.working_days_between(raw, end) == (0 if end == raw else 1)

@@ -1,0 +1,113 @@
+"""Step clocks declared on a flow in one line per step.
+
+    class PermitFlow(SlaFlowMixin, flow.Flow):
+        step_limits = {"accept": StepLimit(working_days=5, escalate_to="chief")}
+
+A clock starts when a task of that node is created and stops when the task is finished,
+cancelled or fails; its holder follows the task's owner. Red escalates to ``escalate_to``
+in the process's county.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from viewflow.workflow.models import AbstractTask
+from viewflow.workflow.status import STATUS
+
+from .rules import ClockRuleSpec, register_rule
+
+OPEN_STATUSES = {STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED}
+CLOSED_STATUSES = {STATUS.DONE, STATUS.CANCELED, STATUS.ERROR}
+
+
+@dataclass(frozen=True)
+class StepLimit:
+    working_days: int | None = None
+    calendar_days: int | None = None
+    escalate_to: str = "chief"
+    yellow_days_left: int = 2
+    yellow_percent: int = 80
+
+    def __post_init__(self) -> None:
+        if (self.working_days is None) == (self.calendar_days is None):
+            raise ValueError("StepLimit needs exactly one of working_days or calendar_days")
+
+
+def step_rule_code(flow_class: type, node_name: str) -> str:
+    return f"{flow_class.__module__.split('.')[0]}.{flow_class.__name__}.{node_name}"
+
+
+class SlaFlowMixin:
+    step_limits: ClassVar[dict[str, StepLimit]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        nodes = getattr(cls, "_nodes_by_name", {})
+        for node_name, limit in cls.step_limits.items():
+            if nodes and node_name not in nodes:
+                raise ValueError(f"{cls.__name__}.step_limits names unknown node {node_name!r}")
+            node = nodes.get(node_name)
+            title = getattr(node, "task_title", "") or node_name
+            register_rule(
+                ClockRuleSpec(
+                    code=step_rule_code(cls, node_name),
+                    title=title,
+                    unit="working" if limit.working_days is not None else "calendar",
+                    limit=limit.working_days if limit.working_days is not None else limit.calendar_days,
+                    escalate_to=limit.escalate_to,
+                    yellow_days_left=limit.yellow_days_left,
+                    yellow_percent=limit.yellow_percent,
+                    process_code=cls.__module__.split(".")[0],
+                    step_code=node_name,
+                )
+            )
+
+    # Hooks a flow may override: what a step clock is about and which county it belongs to.
+    def sla_subject(self, process: Any) -> Any:
+        artifact = getattr(process, "artifact", None)
+        return artifact if artifact is not None else process
+
+    def sla_county(self, process: Any) -> Any:
+        for candidate in (process, getattr(process, "artifact", None)):
+            county = getattr(candidate, "county", None)
+            if county is not None:
+                return county
+        county_id = (getattr(process, "data", None) or {}).get("county_id")
+        if county_id:
+            from workflows.models import County
+
+            return County.objects.filter(pk=county_id).first()
+        return None
+
+
+def on_task_saved(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """Keep the step clock of a task in step with the task's status and owner."""
+    if raw or not isinstance(instance, AbstractTask):
+        return
+    flow_task = instance.flow_task
+    flow_class = getattr(flow_task, "flow_class", None)
+    if flow_class is None or not issubclass(flow_class, SlaFlowMixin):
+        return
+    if flow_task.name not in flow_class.step_limits:
+        return
+    from .models import Clock
+    from .services import clock_start, clock_stop
+
+    current = Clock.objects.filter(task_id=instance.pk, stopped_at__isnull=True).first()
+    if instance.status in OPEN_STATUSES:
+        if current is None:
+            process = instance.process.coerced if hasattr(instance.process, "coerced") else instance.process
+            flow = flow_class.instance
+            clock_start(
+                subject=flow.sla_subject(process),
+                rule=step_rule_code(flow_class, flow_task.name),
+                county=flow.sla_county(process),
+                assignee=instance.owner,
+                task=instance,
+            )
+        elif current.assignee_id != instance.owner_id:
+            Clock.objects.filter(pk=current.pk).update(assignee_id=instance.owner_id)
+    elif instance.status in CLOSED_STATUSES and current is not None:
+        clock_stop(clock=current)

@@ -1,0 +1,129 @@
+"""Notifications: the in-app bell, e-mail through Django's mail backend, SMS through a backend.
+
+``notify`` writes one in-app row per user and an outbox row per channel in the caller's
+transaction; the outbox is sent after commit and again by the sweep if a worker died
+before sending, so a committed notification is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from workflows import clock
+from workflows.masking import mask_phone
+
+from .models import Delivery, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class LoggingSmsBackend:
+    """Writes each SMS to the ``xiuhua.sms`` log (phone masked); a gateway replaces it in production."""
+
+    log = logging.getLogger("xiuhua.sms")
+
+    def send(self, *, phone: str, text: str) -> None:
+        self.log.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+def sms_backend() -> Any:
+    path = getattr(settings, "XIUHUA_SMS_BACKEND", "workflows.sla.notifications.LoggingSmsBackend")
+    return import_string(path)()
+
+
+def notify(
+    *,
+    users: Iterable[Any],
+    subject_obj: Any,
+    title: str,
+    body: str,
+    level: str = "info",
+    url: str = "",
+) -> list[Notification]:
+    recipients = {user.pk: user for user in users if user is not None}.values()
+    content_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
+    object_id = str(subject_obj.pk) if subject_obj is not None else ""
+    if not url and subject_obj is not None:
+        getter = getattr(subject_obj, "get_absolute_url", None)
+        url = str(getter()) if getter is not None else ""
+    created = []
+    deliveries = []
+    for user in recipients:
+        note = Notification.objects.create(
+            recipient=user,
+            title=str(title)[:200],
+            body=str(body),
+            level=level,
+            content_type=content_type,
+            object_id=object_id,
+            url=url,
+            created_at=clock.now(),
+        )
+        created.append(note)
+        if user.email:
+            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.EMAIL, address=user.email))
+        if getattr(user, "phone", ""):
+            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.SMS, address=user.phone))
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries)
+        ids = [d.pk for d in deliveries]
+        transaction.on_commit(lambda: deliver_pending(ids=ids))
+    return created
+
+
+def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
+    """Send unsent outbox rows; rows another worker is sending are skipped, not sent twice."""
+    sent = 0
+    backend = None
+    with transaction.atomic():
+        qs = Delivery.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).select_related("notification")
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
+        for delivery in qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit]:
+            note = delivery.notification
+            delivery.attempts += 1
+            try:
+                if delivery.channel == Delivery.Channel.EMAIL:
+                    send_mail(
+                        subject=note.title,
+                        message=note.body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        recipient_list=[delivery.address],
+                    )
+                else:
+                    backend = backend or sms_backend()
+                    backend.send(phone=delivery.address, text=f"{note.title} {note.body}"[:300])
+            except Exception as exc:  # a mail server being down must not lose the row
+                logger.warning("delivery %s failed: %s", delivery.pk, exc)
+                delivery.error = str(exc)[:1000]
+                delivery.save(update_fields=["attempts", "error"])
+                continue
+            delivery.sent_at = clock.now()
+            delivery.save(update_fields=["attempts", "sent_at"])
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, acting_user: Any) -> Notification:
+    if notification.recipient_id != acting_user.pk:
+        raise PermissionError("not your notification")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, acting_user: Any) -> int:
+    return Notification.objects.filter(recipient=acting_user, read_at__isnull=True).update(read_at=clock.now())

@@ -1,0 +1,391 @@
+"""Clock services: start, stop, pause, resume, extend, and the holiday schedule of a year.
+
+Due dates are a pure function of the rule, the start, the pauses and the extension
+(``compute_dates``); every service that changes one of those recomputes and stores them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows import audit, calendar, clock
+from workflows.models import County, User
+
+from .models import Clock, ClockPause, ClockRule, HolidaySchedule, MissingYearAlert, PauseReason, Unit
+from .rules import get_rule
+
+ALREADY_STOPPED = _("This clock has already stopped.")
+ALREADY_PAUSED = _("This clock is already paused.")
+NOT_PAUSED = _("This clock is not paused.")
+BAD_PAUSE_REASON = _("Choose a legal reason for the pause.")
+NOTE_REQUIRED = _("Say why and for how long the clock is paused.")
+REASON_REQUIRED = _("Give the reason for the extension.")
+ALREADY_EXTENDED = _("The time limit has already been extended once.")
+EXTENSION_TOO_LONG = _("The extension may be at most %(limit)s working days.")
+EXTENSION_NOT_POSITIVE = _("The extension must be at least one working day.")
+SCHEDULE_YEAR_MISMATCH = _("%(date)s is not in %(year)s.")
+SCHEDULE_BOTH = _("%(date)s cannot be both a holiday and a make-up working day.")
+SCHEDULE_BAD_DATE = _("“%(line)s” is not a date (YYYY-MM-DD).")
+SCHEDULE_WORKDAY_WEEKDAY = _("%(date)s is a weekday; make-up working days are Saturdays or Sundays.")
+
+
+@dataclass(frozen=True)
+class Dates:
+    due_date: dt.date
+    statutory_due_date: dt.date | None
+    yellow_date: dt.date
+    provisional: bool
+    missing_years: frozenset[int]
+
+
+def _local_date(moment: dt.date | dt.datetime) -> dt.date:
+    if isinstance(moment, dt.datetime):
+        return timezone.localtime(moment).date()
+    return moment
+
+
+def compute_dates(
+    *, rule: ClockRule, start_date: dt.date, paused_working_days: int, paused_calendar_days: int, extension_days: int
+) -> Dates:
+    """Due dates of a clock; a year without schedule is counted on weekdays and marked provisional."""
+    missing: set[int] = set()
+    has_statutory = rule.statutory_limit is not None
+    # Without a separate statutory limit an extension lengthens the one limit there is.
+    main_extra = 0 if has_statutory else extension_days
+    if rule.unit == Unit.WORKING:
+        limit = (rule.limit or 0) + main_extra
+        due = calendar.add_working_days(start_date, limit + paused_working_days, lenient=missing)
+        statutory = None
+        if has_statutory:
+            statutory = calendar.add_working_days(
+                start_date, (rule.statutory_limit or 0) + extension_days + paused_working_days, lenient=missing
+            )
+        back = max(rule.yellow_days_left, limit - math.ceil(limit * rule.yellow_percent / 100))
+        yellow = calendar.add_working_days(due, -back, lenient=missing)
+    else:
+        raw = calendar.add_months(start_date, rule.months or 0) + dt.timedelta(
+            days=(rule.limit or 0) + paused_calendar_days
+        )
+        due = calendar.roll_forward(raw, lenient=missing)
+        if main_extra:
+            due = calendar.add_working_days(due, main_extra, lenient=missing)
+        statutory = None
+        if has_statutory:
+            statutory = calendar.add_period(
+                start_date, days=(rule.statutory_limit or 0) + paused_calendar_days, lenient=missing
+            )
+            if extension_days:
+                statutory = calendar.add_working_days(statutory, extension_days, lenient=missing)
+        span = (due - start_date).days - paused_calendar_days
+        by_share = due - dt.timedelta(days=span - math.ceil(span * rule.yellow_percent / 100))
+        by_days_left = calendar.add_working_days(due, -rule.yellow_days_left, lenient=missing)
+        yellow = min(by_share, by_days_left)
+    return Dates(due, statutory, yellow, bool(missing), frozenset(missing))
+
+
+def _apply_dates(item: Clock) -> Dates:
+    dates = compute_dates(
+        rule=item.rule,
+        start_date=item.start_date,
+        paused_working_days=item.paused_working_days,
+        paused_calendar_days=item.paused_calendar_days,
+        extension_days=item.extension_days,
+    )
+    item.due_date = dates.due_date
+    item.statutory_due_date = dates.statutory_due_date
+    item.yellow_date = dates.yellow_date
+    item.provisional = dates.provisional
+    return dates
+
+
+def _alert_missing_years(years: frozenset[int]) -> None:
+    """Tell administrators once per year that deadlines reach into a year nobody has entered."""
+    from .notifications import notify
+
+    for year in sorted(years):
+        alert, created = MissingYearAlert.objects.get_or_create(year=year, defaults={"created_at": clock.now()})
+        if not created:
+            continue
+        admins = list(User.objects.filter(groups__name="role:admin", is_active=True))
+        error = calendar.CalendarDataMissing(year)
+        notify(
+            users=admins,
+            subject_obj=alert,
+            title=str(_("Holiday schedule for %(year)s is missing") % {"year": year}),
+            body=str(error) + "\n" + str(_("Due dates in %(year)s are provisional until then.") % {"year": year}),
+            level="warning",
+        )
+
+
+def _subject_label(subject: Any) -> str:
+    return str(subject)[:200]
+
+
+def _subject_url(subject: Any) -> str:
+    getter = getattr(subject, "get_absolute_url", None)
+    if getter is None:
+        return ""
+    try:
+        return str(getter())[:300]
+    except Exception:  # a subject without a page is still a valid subject
+        return ""
+
+
+@transaction.atomic
+def clock_start(
+    *,
+    subject: Any,
+    rule: str,
+    county: County | None,
+    assignee: User | None = None,
+    task: Any = None,
+    start: dt.date | dt.datetime | None = None,
+    acting_user: User | None = None,
+) -> Clock:
+    rule_row = get_rule(rule)
+    if isinstance(start, dt.datetime):
+        started_at = start
+    elif start is not None:  # a date: the period starts at that day's beginning, local time
+        started_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    else:
+        started_at = clock.now()
+    start_date = _local_date(started_at)
+    item = Clock(
+        rule=rule_row,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        subject_label=_subject_label(subject),
+        subject_url=_subject_url(subject),
+        process_code=rule_row.process_code,
+        step_code=rule_row.step_code,
+        county=county,
+        assignee=assignee,
+        task=task,
+        started_at=started_at,
+        start_date=start_date,
+    )
+    dates = _apply_dates(item)
+    item.save()
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_start",
+        obj=subject,
+        county=county,
+        data={"clock": item.pk, "rule": rule, "start": start_date, "due": item.due_date},
+    )
+    if dates.missing_years:
+        _alert_missing_years(dates.missing_years)
+    return item
+
+
+def _locked(item: Clock) -> Clock:
+    return Clock.objects.select_for_update().select_related("rule").get(pk=item.pk)
+
+
+@transaction.atomic
+def clock_stop(*, clock: Clock, acting_user: User | None = None) -> Clock:
+    item = _locked(clock)
+    if item.stopped_at is not None:
+        return item  # stopping twice is harmless: the task and its process may both stop it
+    if item.paused_on is not None:
+        _close_pause(item, acting_user=acting_user)
+    moment = _wall_now()
+    item.stopped_at = moment
+    item.stopped_on = _local_date(moment)
+    item.days_used = max(
+        0, calendar.working_days_between(item.start_date, item.stopped_on, lenient=set()) - item.paused_working_days
+    )
+    item.save()
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_stop",
+        obj=item.subject or item,
+        county=item.county,
+        data={"clock": item.pk, "light": item.light, "days_used": item.days_used},
+    )
+    return item
+
+
+def _wall_now() -> dt.datetime:
+    return clock.now()
+
+
+@transaction.atomic
+def clock_pause(*, clock: Clock, reason: str, note: str, acting_user: User) -> Clock:
+    item = _locked(clock)
+    if item.stopped_at is not None:
+        raise ValidationError(ALREADY_STOPPED)
+    if item.paused_on is not None:
+        raise ValidationError(ALREADY_PAUSED)
+    if reason not in PauseReason.values:
+        raise ValidationError({"reason": BAD_PAUSE_REASON})
+    if not note.strip():
+        raise ValidationError({"note": NOTE_REQUIRED})
+    moment = _wall_now()
+    ClockPause.objects.create(
+        clock=item,
+        reason=reason,
+        note=note.strip(),
+        started_at=moment,
+        started_on=_local_date(moment),
+        started_by=acting_user,
+    )
+    item.paused_on = _local_date(moment)
+    item.save(update_fields=["paused_on"])
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_pause",
+        obj=item.subject or item,
+        county=item.county,
+        reason=note.strip(),
+        data={"clock": item.pk, "pause_reason": reason},
+    )
+    return item
+
+
+def _close_pause(item: Clock, *, acting_user: User | None) -> ClockPause:
+    pause = item.pauses.filter(ended_at__isnull=True).select_for_update().get()
+    moment = _wall_now()
+    pause.ended_at = moment
+    pause.ended_on = max(_local_date(moment), pause.started_on)
+    # Days in (paused on, resumed on]: the pause day was worked, the clock runs again the next day.
+    pause.working_days = calendar.working_days_between(pause.started_on, pause.ended_on, lenient=set())
+    pause.calendar_days = (pause.ended_on - pause.started_on).days
+    pause.ended_by = acting_user
+    pause.save()
+    item.paused_on = None
+    item.paused_working_days += pause.working_days
+    item.paused_calendar_days += pause.calendar_days
+    return pause
+
+
+@transaction.atomic
+def clock_resume(*, clock: Clock, acting_user: User) -> Clock:
+    item = _locked(clock)
+    if item.paused_on is None:
+        raise ValidationError(NOT_PAUSED)
+    pause = _close_pause(item, acting_user=acting_user)
+    dates = _apply_dates(item)
+    item.save()
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_resume",
+        obj=item.subject or item,
+        county=item.county,
+        data={"clock": item.pk, "paused_working_days": pause.working_days, "due": item.due_date},
+    )
+    if dates.missing_years:
+        _alert_missing_years(dates.missing_years)
+    return item
+
+
+@transaction.atomic
+def clock_extend(*, clock: Clock, working_days: int, reason: str, acting_user: User) -> Clock:
+    item = _locked(clock)
+    if item.stopped_at is not None:
+        raise ValidationError(ALREADY_STOPPED)
+    if item.extension_days:
+        raise ValidationError(ALREADY_EXTENDED)
+    if working_days < 1:
+        raise ValidationError({"working_days": EXTENSION_NOT_POSITIVE})
+    if working_days > item.rule.extension_limit:
+        raise ValidationError({"working_days": EXTENSION_TOO_LONG % {"limit": item.rule.extension_limit}})
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    item.extension_days = working_days
+    item.extension_reason = reason.strip()
+    dates = _apply_dates(item)
+    item.save()
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_extend",
+        obj=item.subject or item,
+        county=item.county,
+        reason=reason.strip(),
+        data={"clock": item.pk, "working_days": working_days, "statutory_due": item.statutory_due_date},
+    )
+    if dates.missing_years:
+        _alert_missing_years(dates.missing_years)
+    return item
+
+
+def clocks_recompute(*, queryset: Any = None) -> int:
+    """Recompute the stored dates of open clocks (after a schedule changed); returns how many changed."""
+    qs = queryset if queryset is not None else Clock.objects.filter(stopped_at__isnull=True)
+    changed: list[Clock] = []
+    for item in qs.select_related("rule").iterator(chunk_size=2000):
+        before = (item.due_date, item.statutory_due_date, item.yellow_date, item.provisional)
+        _apply_dates(item)
+        if before != (item.due_date, item.statutory_due_date, item.yellow_date, item.provisional):
+            changed.append(item)
+        if len(changed) >= 2000:
+            Clock.objects.bulk_update(changed, ["due_date", "statutory_due_date", "yellow_date", "provisional"])
+            changed = []
+    Clock.objects.bulk_update(changed, ["due_date", "statutory_due_date", "yellow_date", "provisional"])
+    return len(changed)
+
+
+def parse_schedule_lines(*, year: int, text: str, field: str) -> list[dt.date]:
+    dates = []
+    for line in text.splitlines():
+        token = line.strip().split()[0] if line.strip() else ""
+        if not token:
+            continue
+        try:
+            day = dt.date.fromisoformat(token)
+        except ValueError:
+            raise ValidationError({field: SCHEDULE_BAD_DATE % {"line": line.strip()}}) from None
+        if day.year != year:
+            raise ValidationError({field: SCHEDULE_YEAR_MISMATCH % {"date": day, "year": year}})
+        if field == "workdays" and day.weekday() < 5:
+            raise ValidationError({field: SCHEDULE_WORKDAY_WEEKDAY % {"date": day}})
+        dates.append(day)
+    return dates
+
+
+@transaction.atomic
+def holiday_schedule_save(
+    *, year: int, holidays: str, workdays: str, notice: str = "", acting_user: User
+) -> HolidaySchedule:
+    """Enter or correct a year's schedule; every open clock is recomputed (provisional marks drop)."""
+    holiday_dates = parse_schedule_lines(year=year, text=holidays, field="holidays")
+    workday_dates = parse_schedule_lines(year=year, text=workdays, field="workdays")
+    both = sorted(set(holiday_dates) & set(workday_dates))
+    if both:
+        raise ValidationError({"workdays": SCHEDULE_BOTH % {"date": both[0]}})
+    schedule, _created = HolidaySchedule.objects.update_or_create(
+        year=year,
+        defaults={
+            "holidays": holidays.strip(),
+            "workdays": workdays.strip(),
+            "notice": notice.strip(),
+            "updated_at": clock.now(),
+            "updated_by": acting_user,
+        },
+    )
+    # This process sees the new year at once; the others reload within calendar.OVERLAY_TTL_SECONDS.
+    calendar.invalidate()
+    transaction.on_commit(calendar.invalidate)
+    changed = clocks_recompute()
+    MissingYearAlert.objects.filter(year=year).delete()
+    audit.record(
+        actor=acting_user,
+        action="sla.holiday_schedule_save",
+        obj=schedule,
+        data={
+            "year": year,
+            "holidays": [d.isoformat() for d in holiday_dates],
+            "workdays": [d.isoformat() for d in workday_dates],
+            "clocks_recomputed": changed,
+        },
+    )
+    return schedule
