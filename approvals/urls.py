@@ -44,6 +44,7 @@ urlpatterns = [
     path("public/ads/", include(public_urlpatterns)),
     path("public/", include("illegal_building.public_urls")),
     path("health/", health, name="health"),
+    path("", include("workflows.documents.urls")),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]
