@@ -13,6 +13,9 @@ class IllegalBuildingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import clocks  # noqa: F401  (declares the case's time limits)
+        from .steps import register
+
+        register()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows.models import User
+from workflows.taskapi import step_for
 
 from .flows import CaseFlow
 from .models import Case
-from .steps import STEPS
 
 
 def open_task(case: Case, node: str) -> Task | None:
@@ -28,24 +27,14 @@ def open_task(case: Case, node: str) -> Task | None:
 
 def complete_step(*, case: Case, node: str, acting_user: User, data: dict[str, Any],
                   files: dict[str, Any] | None = None) -> Task:
-    """Take the open task of ``node`` for ``acting_user`` and complete it; gates raise GateRefused."""
+    """Complete the open task of ``node`` for ``acting_user`` through the shared step registry."""
     task = open_task(case, node)
     if task is None:
         raise LookupError(node)
-    flow_task = task.flow_task
-    allowed = flow_task.can_execute(acting_user, task) if task.owner_id else flow_task.can_assign(acting_user, task)
-    if not allowed:
-        raise PermissionError(node)
-    step = STEPS[node]
-    form = step.form_class(data, files, case=case, user=acting_user)
+    step = step_for(task.flow_task)
+    assert step is not None  # noqa: S101  (every human node is registered at start-up)
+    form = step.form_class(data, files, task=task, user=acting_user)
     if not form.is_valid():
         raise ValidationError(form.errors)
-    with CaseFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
-        activation = flow_task.activation_class(task)
-        if task.owner_id is None:
-            activation.assign(acting_user)
-        activation.start(None)
-        step.perform(case, acting_user, form)
-        activation.execute()
+    step.complete(task=task, acting_user=acting_user, data=form.cleaned_data)
     return task

@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from workflows.jurisdiction import visible
+from workflows.flowviews import StepView, View
 from workflows.sla.flow import SlaFlowMixin, StepLimit
 
 from .models import Case, CaseProcess
-from .views import StepView
 
 OFFICER = "illegal_building.investigate_case"
 SQUADLEAD = "illegal_building.approve_case"
@@ -25,22 +24,9 @@ CHIEF = "illegal_building.decide_case"
 LEADER = "illegal_building.sign_coercive_case"
 
 
-class CaseTask(flow.View):
-    """A human step that only staff of the case's county (or city-wide staff) may take or do."""
-
-    def _in_jurisdiction(self, user: Any, task: Any) -> bool:
-        case_id = CaseProcess.objects.filter(pk=task.process_id).values_list("case_id", flat=True).first()
-        return case_id is not None and visible(user, Case).filter(pk=case_id).exists()
-
-    def can_assign(self, user: Any, task: Any) -> bool:
-        return bool(super().can_assign(user, task)) and self._in_jurisdiction(user, task)
-
-    def can_execute(self, user: Any, task: Any) -> bool:
-        return bool(super().can_execute(user, task)) and self._in_jurisdiction(user, task)
-
-
-def step(name: str) -> Any:
-    return StepView.as_view(step=name)
+def step() -> Any:
+    """Every human step: the shared step page, driven by the form and service in ``steps.py``."""
+    return StepView.as_view()
 
 
 class CaseFlow(SlaFlowMixin, flow.Flow):
@@ -64,7 +50,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Enforcement officers: on-site verification by two officers
     verify = (
-        CaseTask(step("verify"))
+        View(step())
         .Annotation(title=_("Verify on site"))
         .Permission(OFFICER)
         .Next(this.check_illegal)
@@ -78,7 +64,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Squad leader: approve filing (case number)
     approve_filing = (
-        CaseTask(step("approve_filing"))
+        View(step())
         .Annotation(title=_("Approve filing"))
         .Permission(SQUADLEAD)
         .Next(this.check_filed)
@@ -92,13 +78,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Enforcement officers: stop order, investigation
     stop_order = (
-        CaseTask(step("stop_order"))
+        View(step())
         .Annotation(title=_("Serve the stop order"))
         .Permission(OFFICER)
         .Next(this.investigate)
     )
     investigate = (
-        CaseTask(step("investigate"))
+        View(step())
         .Annotation(title=_("Investigate"))
         .Permission(OFFICER)
         .Next(this.check_correctable)
@@ -112,13 +98,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Chief: correctable path, order to correct (+ fine); officers check compliance
     correction_decision = (
-        CaseTask(step("correction_decision"))
+        View(step())
         .Annotation(title=_("Decide correction within a deadline"))
         .Permission(CHIEF)
         .Next(this.correction_check)
     )
     correction_check = (
-        CaseTask(step("correction_check"))
+        View(step())
         .Annotation(title=_("Check the correction on site"))
         .Permission(OFFICER)
         .Next(this.check_corrected)
@@ -132,13 +118,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Enforcement officers: prior notice, defence period, hearing if requested
     prior_notice = (
-        CaseTask(step("prior_notice"))
+        View(step())
         .Annotation(title=_("Serve the prior notice"))
         .Permission(OFFICER)
         .Next(this.defence)
     )
     defence = (
-        CaseTask(step("defence"))
+        View(step())
         .Annotation(title=_("Close the defence period"))
         .Permission(OFFICER)
         .Next(this.check_hearing)
@@ -150,7 +136,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Else(this.legal_review)
     )
     hearing = (
-        CaseTask(step("hearing"))
+        View(step())
         .Annotation(title=_("Hold the hearing"))
         .Permission(OFFICER)
         .Next(this.legal_review)
@@ -158,7 +144,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Legal reviewer: legal review by someone who did not investigate
     legal_review = (
-        CaseTask(step("legal_review"))
+        View(step())
         .Annotation(title=_("Legal review"))
         .Permission(LEGAL)
         .Next(this.check_legal)
@@ -178,13 +164,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Chief: collective discussion for major cases, the demolition decision
     collective = (
-        CaseTask(step("collective"))
+        View(step())
         .Annotation(title=_("Record the collective discussion"))
         .Permission(CHIEF)
         .Next(this.decision)
     )
     decision = (
-        CaseTask(step("decision"))
+        View(step())
         .Annotation(title=_("Decide demolition within a deadline"))
         .Permission(CHIEF)
         .Next(this.disclose)
@@ -192,13 +178,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Enforcement officers: disclosure, site check, reminder
     disclose = (
-        CaseTask(step("disclose"))
+        View(step())
         .Annotation(title=_("Publish the decision"))
         .Permission(OFFICER)
         .Next(this.site_check)
     )
     site_check = (
-        CaseTask(step("site_check"))
+        View(step())
         .Annotation(title=_("Check demolition on site"))
         .Permission(OFFICER)
         .Next(this.check_demolished)
@@ -210,13 +196,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Else(this.reminder)
     )
     reminder = (
-        CaseTask(step("reminder"))
+        View(step())
         .Annotation(title=_("Serve the reminder"))
         .Permission(OFFICER)
         .Next(this.reminder_check)
     )
     reminder_check = (
-        CaseTask(step("reminder_check"))
+        View(step())
         .Annotation(title=_("Check on site after the reminder"))
         .Permission(OFFICER)
         .Next(this.check_demolished_after_reminder)
@@ -230,7 +216,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Bureau leader: coercive decision
     coercive_decision = (
-        CaseTask(step("coercive_decision"))
+        View(step())
         .Annotation(title=_("Sign the coercive demolition decision"))
         .Permission(LEADER)
         .Next(this.announce)
@@ -238,19 +224,19 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Enforcement officers: announcement, execution after the waiting periods, closing report
     announce = (
-        CaseTask(step("announce"))
+        View(step())
         .Annotation(title=_("Publish the demolition announcement"))
         .Permission(OFFICER)
         .Next(this.execute)
     )
     execute = (
-        CaseTask(step("execute"))
+        View(step())
         .Annotation(title=_("Execute the demolition"))
         .Permission(OFFICER)
         .Next(this.closing_report)
     )
     closing_report = (
-        CaseTask(step("closing_report"))
+        View(step())
         .Annotation(title=_("Write the closing report"))
         .Permission(OFFICER)
         .Next(this.approve_closing)
@@ -258,7 +244,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
 
     # --- Squad leader: approve closing, archive
     approve_closing = (
-        CaseTask(step("approve_closing"))
+        View(step())
         .Annotation(title=_("Approve closing"))
         .Permission(SQUADLEAD)
         .Next(this.check_closing)

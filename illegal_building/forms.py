@@ -33,10 +33,14 @@ class DateInput(forms.DateInput):
 
 
 class CaseForm(forms.Form):
-    """A form about one case, filled in by one user."""
+    """A form about one case, filled in by one user: for a step (``task``) or a record (``case``)."""
 
-    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, case: Case | None = None, task: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if case is None:
+            from .models import CaseProcess
+
+            case = CaseProcess.objects.select_related("case__county").get(pk=task.process_id).case
         self.case = case
         self.user = user
         staff = User.objects.filter(kind=User.Kind.STAFF, is_active=True, county=case.county).order_by("username")
@@ -60,10 +64,6 @@ class ServiceFields(CaseForm):
     service_method = forms.ChoiceField(label=_("Method of service"), choices=ServiceRecord.Method.choices)
     served_at = forms.DateTimeField(label=_("Served at"), widget=DateTimeInput())
     recipient = forms.CharField(label=_("Recipient"), max_length=100)
-
-    def service(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"method": data["service_method"], "served_at": data["served_at"], "recipient": data["recipient"]}
 
     def clean_served_at(self) -> Any:
         served_at = self.cleaned_data["served_at"]

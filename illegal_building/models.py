@@ -13,6 +13,7 @@ from viewflow.workflow.models import Process
 
 from workflows import clock
 from workflows.crypto import EncryptedCharField
+from workflows.flowviews import SubjectProcessMixin
 from workflows.jurisdiction import Jurisdictional
 from workflows.masking import mask_id_number, mask_name
 
@@ -406,8 +407,10 @@ class CaseRouting:
         return bool(report and report.approved_at)  # type: ignore[attr-defined]
 
 
-class CaseProcess(CaseRouting, Process):
-    """The viewflow process of one case."""
+class CaseProcess(SubjectProcessMixin, CaseRouting, Process):
+    """The viewflow process of one case; its subject (for jurisdiction) is the case."""
+
+    subject_field = "case"
 
     case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="process")
 

@@ -10,15 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflows.flowviews import task_execution
 from workflows.models import User
+from workflows.taskapi import register_step
 
 from . import forms, services
+from .gates import GateRefused
 from .models import Case
 
-Perform = Callable[[Case, User, forms.CaseForm], object]
+# perform(case, acting_user, cleaned_data): calls the one service of the step.
+Perform = Callable[[Case, User, dict[str, Any]], object]
 
 
 @dataclass(frozen=True)
@@ -29,17 +35,17 @@ class Step:
     title: str | Promise = ""
 
 
-def _yes(form: forms.CaseForm, name: str) -> bool:
-    return form.cleaned_data[name] == "yes"
+def _yes(data: dict[str, Any], name: str) -> bool:
+    return data[name] == "yes"
 
 
-def _plain(form: forms.CaseForm, *names: str) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in names}
+def _plain(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: data[name] for name in names}
 
 
-def _service(form: forms.CaseForm) -> dict[str, Any]:
-    assert isinstance(form, forms.ServiceFields)  # noqa: S101
-    return form.service()
+def _service(data: dict[str, Any]) -> dict[str, Any]:
+    """The record of service (送达回证) entered with an act."""
+    return {"method": data["service_method"], "served_at": data["served_at"], "recipient": data["recipient"]}
 
 
 STEPS: dict[str, Step] = {
@@ -57,7 +63,7 @@ STEPS: dict[str, Step] = {
     "approve_filing": Step(
         forms.ApproveForm,
         lambda case, user, f: services.case_file(
-            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f.cleaned_data["comment"]
+            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f["comment"]
         ),
         ("squadlead",),
     ),
@@ -117,7 +123,7 @@ STEPS: dict[str, Step] = {
     "legal_review": Step(
         forms.LegalReviewForm,
         lambda case, user, f: services.case_legal_review(
-            case=case, acting_user=user, approved=_yes(f, "approved"), opinion=f.cleaned_data["opinion"]
+            case=case, acting_user=user, approved=_yes(f, "approved"), opinion=f["opinion"]
         ),
         ("legal",),
     ),
@@ -137,7 +143,7 @@ STEPS: dict[str, Step] = {
     ),
     "disclose": Step(
         forms.DiscloseForm,
-        lambda case, user, f: services.case_disclose(case=case, acting_user=user, summary=f.cleaned_data["summary"]),
+        lambda case, user, f: services.case_disclose(case=case, acting_user=user, summary=f["summary"]),
         ("officer", "squadlead"),
     ),
     "site_check": Step(
@@ -151,7 +157,7 @@ STEPS: dict[str, Step] = {
     "reminder": Step(
         forms.ReminderForm,
         lambda case, user, f: services.case_remind(
-            case=case, acting_user=user, service=_service(f), content=f.cleaned_data["content"]
+            case=case, acting_user=user, service=_service(f), content=f["content"]
         ),
         ("officer", "squadlead"),
     ),
@@ -173,7 +179,7 @@ STEPS: dict[str, Step] = {
     ),
     "announce": Step(
         forms.AnnounceForm,
-        lambda case, user, f: services.case_announce(case=case, acting_user=user, content=f.cleaned_data["content"]),
+        lambda case, user, f: services.case_announce(case=case, acting_user=user, content=f["content"]),
         ("officer", "squadlead"),
     ),
     "execute": Step(
@@ -187,14 +193,14 @@ STEPS: dict[str, Step] = {
     "closing_report": Step(
         forms.ClosingReportForm,
         lambda case, user, f: services.case_closing_report(
-            case=case, acting_user=user, summary=f.cleaned_data["summary"]
+            case=case, acting_user=user, summary=f["summary"]
         ),
         ("officer",),
     ),
     "approve_closing": Step(
         forms.ApproveForm,
         lambda case, user, f: services.case_closing_approve(
-            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f.cleaned_data["comment"]
+            case=case, acting_user=user, approve=_yes(f, "approve"), comment=f["comment"]
         ),
         ("squadlead",),
     ),
@@ -254,3 +260,57 @@ RECORDS: dict[str, Step] = {
         _("Record a challenge's outcome"),
     ),
 }
+
+
+def _case_of(task: Any) -> Case:
+    from .models import CaseProcess
+
+    return CaseProcess.objects.select_related("case__county").get(pk=task.process_id).case
+
+
+def _context(*, task: Any, user: Any) -> dict[str, Any]:
+    from . import selectors
+
+    case = _case_of(task)
+    return {
+        "case": case,
+        "title": task.flow_task.task_title,
+        "gates": selectors.gate_states(case),
+        "acts": selectors.records_for(case)["acts"],
+    }
+
+
+def _case_url(*, task: Any) -> str:
+    return reverse("cases:case_detail", kwargs={"pk": _case_of(task).pk})
+
+
+def _complete_for(name: str) -> Callable[..., None]:
+    step = STEPS[name]
+
+    def complete(*, task: Any, acting_user: User, data: dict[str, Any]) -> None:
+        from .flows import CaseFlow
+
+        with task_execution(task=task, acting_user=acting_user, node=getattr(CaseFlow, name)) as activation:
+            case = _case_of(activation.task)
+            try:
+                step.perform(case, acting_user, data)
+            except GateRefused as refused:
+                # The whole step rolls back: nothing of a refused step is written.
+                raise ValidationError({refused.field or NON_FIELD_ERRORS: [str(refused.message)]}) from refused
+
+    return complete
+
+
+def register() -> None:
+    """Give every human node its form and service in the shared registry (web page and task API)."""
+    from .flows import CaseFlow
+
+    for name, step in STEPS.items():
+        register_step(
+            getattr(CaseFlow, name),
+            form_class=step.form_class,
+            complete=_complete_for(name),
+            template_name="illegal_building/step.html",
+            context=_context,
+            success_url=_case_url,
+        )

@@ -20,8 +20,8 @@ from workflows.sla import selectors as sla_selectors
 
 from . import forms, selectors, services
 from .gates import GateRefused
-from .models import Case, CaseProcess, Disclosure, EvidenceFile
-from .steps import RECORDS, STEPS, Step
+from .models import Case, Disclosure, EvidenceFile
+from .steps import RECORDS, Step
 
 STAFF_CASE_ROLES = {"patrol", "officer", "squadlead", "legal", "chief", "leader", "supervisor", "admin"}
 
@@ -34,55 +34,11 @@ def run_step(step: Step, form: forms.CaseForm) -> bool:
     """Call the step's service; a refused gate becomes a form error and nothing is written."""
     try:
         with transaction.atomic():
-            step.perform(form.case, form.user, form)
+            step.perform(form.case, form.user, form.cleaned_data)
     except GateRefused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
         return False
     return True
-
-
-class StepView(generic.FormView):
-    """The execute view of every human node: the step's form, its service, then the next node."""
-
-    step = ""
-    template_name = "illegal_building/step.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        activation = request.activation  # type: ignore[attr-defined]
-        task = activation.task
-        # viewflow loads the task by its own id: refuse a task of another process or another node.
-        if task.process_id != kwargs["process_pk"] or task.flow_task.name != self.step:
-            raise Http404
-        process = CaseProcess.objects.select_related("case").get(pk=task.process_id)
-        self.case = get_visible_or_404(request.user, Case, pk=process.case_id)
-        self.activation = activation
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_class(self) -> Any:
-        return STEPS[self.step].form_class
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs.update(case=self.case, user=self.request.user)
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context.update(
-            case=self.case,
-            task=self.activation.task,
-            title=self.activation.flow_task.task_title,
-            gates=selectors.gate_states(self.case),
-            acts=selectors.records_for(self.case)["acts"],
-        )
-        return context
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        if not run_step(STEPS[self.step], form):
-            return self.form_invalid(form)
-        self.activation.execute()
-        messages.success(self.request, _("Step completed: %(title)s") % {"title": self.activation.flow_task.task_title})
-        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"pk": self.case.pk}))
 
 
 class CaseListView(generic.TemplateView):
