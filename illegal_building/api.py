@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.models import County
 from workflows.roles import has_role
@@ -171,6 +172,19 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
             "provisional": c.provisional,
         }
         for c in sla_selectors.clocks_for(case).select_related("rule")
+    ]
+    data["documents"] = [
+        {
+            "kind": doc.kind,
+            "title": doc.title,
+            "number": doc.number,
+            "status": doc.status,
+            "issued_at": doc.issued_at,
+            "sha256": doc.sha256,
+            "download_url": doc.get_download_url(),
+            "verify_url": doc.get_verify_url(),
+        }
+        for doc in documents_for(case)
     ]
     return data
 

@@ -54,8 +54,8 @@ NOTICE: list[Step] = [
 DECIDE: list[Step] = [
     ("officer", "defence", lambda u: {"statement": "当事人未提出陈述申辩"}),
     ("legal", "legal_review", lambda u: {"approved": "yes", "opinion": "事实清楚，证据确凿，程序合法"}),
-    ("chief", "decision", lambda u: {"content": "责令限期自行拆除", "legal_basis": "《城乡规划法》第六十四条",
-                                     **_service()}),
+    ("chief", "decision", lambda u: {"content": "责令限期自行拆除", "legal_basis": "《城乡规划法》第六十四条"}),
+    ("officer", "serve_decision", lambda u: _service()),
     ("officer", "disclose", lambda u: {"summary": "责令限期拆除违法建设"}),
 ]
 CLOSE: list[Step] = [

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workflows import audit, clock
+from workflows.documents.selectors import documents_for
 
 from . import selectors
 from .models import Case
@@ -30,6 +31,7 @@ def dossier_pdf(case: Case) -> bytes:
             "records": selectors.records_for(case),
             "evidence": selectors.evidence_for(case),
             "history": audit.history(case),
+            "documents": documents_for(case),
             "exported_at": timezone.localtime(clock.now()),
         },
     )
@@ -57,6 +59,23 @@ def evidence_zip(case: Case) -> bytes:
                     "device": evidence.device,
                     "uploaded_by": evidence.created_by.display_name,
                     "uploaded_at": evidence.created_at.isoformat(),
+                }
+            )
+        for document in documents_for(case):
+            with document.pdf.open("rb") as handle:
+                data = handle.read()
+            name = f"documents/{document.number}.pdf"
+            archive.writestr(name, data)
+            manifest.append(
+                {
+                    "file": name,
+                    "sha256_at_upload": document.sha256,
+                    "sha256_now": hashlib.sha256(data).hexdigest(),
+                    "size": len(data),
+                    "document": document.title,
+                    "status": document.status,
+                    "uploaded_by": document.issued_by.display_name if document.issued_by else "",
+                    "uploaded_at": document.issued_at.isoformat(),
                 }
             )
         archive.writestr(

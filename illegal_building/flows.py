@@ -101,6 +101,12 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         View(step())
         .Annotation(title=_("Decide correction within a deadline"))
         .Permission(CHIEF)
+        .Next(this.serve_correction)
+    )
+    serve_correction = (
+        View(step())
+        .Annotation(title=_("Serve the correction decision"))
+        .Permission(OFFICER)
         .Next(this.correction_check)
     )
     correction_check = (
@@ -173,10 +179,16 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         View(step())
         .Annotation(title=_("Decide demolition within a deadline"))
         .Permission(CHIEF)
-        .Next(this.disclose)
+        .Next(this.serve_decision)
     )
 
-    # --- Enforcement officers: disclosure, site check, reminder
+    # --- Enforcement officers: service, disclosure, site check, reminder
+    serve_decision = (
+        View(step())
+        .Annotation(title=_("Serve the demolition decision"))
+        .Permission(OFFICER)
+        .Next(this.disclose)
+    )
     disclose = (
         View(step())
         .Annotation(title=_("Publish the decision"))
@@ -214,18 +226,18 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Else(this.coercive_decision)
     )
 
-    # --- Bureau leader: coercive decision
+    # --- Bureau leader: coercive decision and its public announcement
     coercive_decision = (
         View(step())
-        .Annotation(title=_("Sign the coercive demolition decision"))
+        .Annotation(title=_("Sign the coercive decision and announcement"))
         .Permission(LEADER)
-        .Next(this.announce)
+        .Next(this.serve_coercive)
     )
 
-    # --- Enforcement officers: announcement, execution after the waiting periods, closing report
-    announce = (
+    # --- Enforcement officers: service, execution after the waiting periods, closing report
+    serve_coercive = (
         View(step())
-        .Annotation(title=_("Publish the demolition announcement"))
+        .Annotation(title=_("Serve the coercive decision"))
         .Permission(OFFICER)
         .Next(this.execute)
     )

@@ -130,7 +130,11 @@ class InvestigateForm(CaseForm):
     summary = forms.CharField(label=_("Investigation summary"), widget=forms.Textarea)
 
 
-class CorrectionDecisionForm(ServiceFields):
+class ServeForm(ServiceFields):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+
+
+class CorrectionDecisionForm(CaseForm):
     content = forms.CharField(label=_("Decision"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), initial="《中华人民共和国城乡规划法》第六十四条")
     fine_amount = forms.DecimalField(label=_("Fine (yuan)"), max_digits=12, decimal_places=2, required=False,
@@ -175,7 +179,7 @@ class CollectiveForm(CaseForm):
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea)
 
 
-class DecisionForm(ServiceFields):
+class DecisionForm(CaseForm):
     content = forms.CharField(label=_("Decision"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), initial="《中华人民共和国城乡规划法》第六十四条")
 
@@ -188,15 +192,14 @@ class ReminderForm(ServiceFields):
     content = forms.CharField(label=_("Reminder"), widget=forms.Textarea)
 
 
-class CoerciveDecisionForm(ServiceFields):
+class CoerciveDecisionForm(CaseForm):
     content = forms.CharField(label=_("Coercive decision"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), initial="《中华人民共和国行政强制法》第三十七条、第四十四条")
     defence_considered = forms.CharField(label=_("Party's defence after the reminder and how it was considered"),
                                          widget=forms.Textarea, required=False)
-
-
-class AnnounceForm(CaseForm):
-    content = forms.CharField(label=_("Announcement"), widget=forms.Textarea)
+    announcement = forms.CharField(label=_("Announcement"), widget=forms.Textarea)
+    final_deadline = forms.DateField(label=_("Last day for the party to demolish"), widget=DateInput())
+    execution_date = forms.DateField(label=_("Planned execution date"), widget=DateInput())
 
 
 class ExecuteForm(CaseForm):

@@ -68,6 +68,10 @@ SIGNER_NOT_ALLOWED = _("This document must be signed by the holder of the requir
 PLANNING_OPINION_MISSING = _(
     "The planning department's opinion on whether the construction can be corrected is required (UPL art. 64)."
 )
+NOTHING_TO_SERVE = _("There is no signed decision of this kind waiting to be served.")
+EXECUTION_DATES = _(
+    "The announcement's last deadline must be after today and before the planned execution date (ACL art. 44)."
+)
 PARTY_REQUIRED = _("The party's name and address are required before the case is filed (APL art. 59).")
 
 

@@ -193,7 +193,8 @@ class Act(Record):
     content = models.TextField(_("content"))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    # Working days the party has (to comply, to defend, to produce permits), counted from service.
+    # Working days the party has (to comply, to defend, to produce permits), counted from service;
+    # for the coercive decision ``deadline`` is the planned execution date, for the announcement the last day.
     period_days = models.PositiveSmallIntegerField(_("period (working days)"), null=True, blank=True)
     hearing_right = models.BooleanField(_("right to a hearing"), default=False)
     signed_by = models.ForeignKey(
@@ -203,6 +204,8 @@ class Act(Record):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The 文号 of the official document issued for this act (workflows.documents).
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
 
     class Meta(Record.Meta):
         verbose_name = _("act")

@@ -25,7 +25,7 @@ from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
 from workflows.sla.models import PauseReason
 
-from . import clocks, gates, periods, selectors
+from . import clocks, gates, paperwork, periods, selectors
 from .gates import GateRefused
 from .models import (
     Act,
@@ -201,6 +201,9 @@ def case_verify(
     )
     if illegal:
         case.party_name = party_name
+    paperwork.issue_site_inspection(inspection=inspection, acting_user=acting_user)
+    if illegal:
+        case.party_name = party_name
         case.party_is_person = party_is_person
         case.party_id_number = party_id_number
         case.party_address = party_address
@@ -273,6 +276,12 @@ def _serve(
     return record
 
 
+def _serve_and_record(*, act: Act, acting_user: User, service: dict[str, Any]) -> ServiceRecord:
+    record = _serve(act=act, acting_user=acting_user, **service)
+    paperwork.issue_service_record(record=record, document=paperwork.document_of(act), acting_user=acting_user)
+    return record
+
+
 def _issue(
     *,
     case: Case,
@@ -284,7 +293,9 @@ def _issue(
     hearing_right: bool = False,
     service: dict[str, Any] | None = None,
     signed_by: User | None = None,
+    deadline: dt.date | None = None,
 ) -> Act:
+    """Create the act, serve it when served on the spot, then issue its numbered document."""
     act = Act.objects.create(
         case=case,
         created_by=acting_user,
@@ -294,14 +305,23 @@ def _issue(
         fine_amount=fine_amount,
         hearing_right=hearing_right,
         signed_by=signed_by,
+        deadline=deadline,
     )
-    if service is not None:
-        _serve(act=act, acting_user=acting_user, **service)
+    record = _serve(act=act, acting_user=acting_user, **service) if service is not None else None
+    if act.kind in PERIOD_OF and act.served_at is None:
+        # Signed now, served later: the document states the period, which runs from service.
+        act.period_days = periods.limit_of(PERIOD_OF[act.kind])
+        act.save(update_fields=["period_days"])
+    document = paperwork.issue_act(act=act, acting_user=acting_user)
+    act.document_number = document.number
+    act.save(update_fields=["document_number"])
+    if record is not None:
+        paperwork.issue_service_record(record=record, document=document, acting_user=acting_user)
     audit.record(
         actor=acting_user,
         action=f"case.{kind}",
         obj=case,
-        data={"act": act.pk, "deadline": act.deadline, "served_at": act.served_at},
+        data={"act": act.pk, "document": document.number, "deadline": act.deadline, "served_at": act.served_at},
     )
     return act
 
@@ -415,7 +435,6 @@ def case_correction_decision(
     content: str,
     legal_basis: str,
     fine_amount: Decimal | None,
-    service: dict[str, Any],
 ) -> Act:
     _require_role(acting_user, "chief")
     periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
@@ -426,7 +445,6 @@ def case_correction_decision(
         content=content,
         legal_basis=legal_basis,
         fine_amount=fine_amount,
-        service=service,
         signed_by=acting_user,
     )
 
@@ -498,6 +516,7 @@ def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt
 def case_legal_review(*, case: Case, acting_user: User, approved: bool, opinion: str) -> LegalReview:
     gates.check_not_investigator(user=acting_user, investigators=selectors.investigators(case))
     review = LegalReview.objects.create(case=case, created_by=acting_user, approved=approved, opinion=opinion)
+    paperwork.issue_legal_review(case=case, acting_user=acting_user, approved=approved, opinion=opinion)
     _set_stage(case, Case.Stage.DECISION if approved else Case.Stage.INVESTIGATING)
     audit.record(actor=acting_user, action="case.legal_review", obj=case, data={"approved": approved})
     return review
@@ -536,9 +555,9 @@ def decision_gates(case: Case) -> None:
 
 @transaction.atomic
 def case_decide(
-    *, case: Case, acting_user: User, content: str, legal_basis: str, service: dict[str, Any]
+    *, case: Case, acting_user: User, content: str, legal_basis: str
 ) -> Act:
-    """责令限期拆除决定书, signed by the chief; the compliance deadline runs from service."""
+    """责令限期拆除决定书, signed by the chief; officers serve it and the deadline runs from service."""
     _require_role(acting_user, "chief")
     decision_gates(case)
     act = _issue(
@@ -547,14 +566,9 @@ def case_decide(
         kind=Act.Kind.DEMOLITION_DECISION,
         content=content,
         legal_basis=legal_basis,
-        service=service,
         signed_by=acting_user,
     )
     periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
-    # The party's rights to challenge run from service; the bureau must publish within its limit.
-    assert act.served_at is not None  # noqa: S101  (served just above)
-    periods.start(case=case, code=clocks.REVIEW_PERIOD, start=act.served_at, acting_user=acting_user)
-    periods.start(case=case, code=clocks.LAWSUIT_PERIOD, start=act.served_at, acting_user=acting_user)
     periods.start(case=case, code=clocks.DISCLOSURE, acting_user=acting_user)
     _set_stage(case, Case.Stage.DECIDED)
     return act
@@ -660,47 +674,81 @@ def case_remind(*, case: Case, acting_user: User, content: str, service: dict[st
 
 @transaction.atomic
 def case_coercive_decision(
-    *, case: Case, acting_user: User, content: str, legal_basis: str, defence_considered: str, service: dict[str, Any]
+    *,
+    case: Case,
+    acting_user: User,
+    content: str,
+    legal_basis: str,
+    defence_considered: str,
+    execution_date: dt.date,
+    final_deadline: dt.date,
+    announcement: str,
 ) -> Act:
-    """强制拆除决定书 signed by the bureau leader once the reminder's period has passed (ACL art. 37)."""
+    """强制拆除决定书 and 强制拆除公告, signed by the bureau leader once the reminder's period has passed
+    (ACL arts. 37 and 44); officers then serve the decision."""
     _require_role(acting_user, "leader")
     decision = selectors.decision(case)
     if decision is None or decision.revoked_at:
         raise GateRefused(gates.DECISION_REVOKED)
     reminder = selectors.current_act(case, Act.Kind.REMINDER)
     gates.check_reminder_passed(today=clock.today(), deadline=reminder.deadline if reminder else None)
+    if not clock.today() < final_deadline < execution_date:
+        raise GateRefused(gates.EXECUTION_DATES, field="execution_date")
     act = _issue(
         case=case,
         acting_user=acting_user,
         kind=Act.Kind.COERCIVE_DECISION,
         content=f"{content}\n\n{defence_considered}".strip(),
         legal_basis=legal_basis,
-        service=service,
         signed_by=acting_user,
+        deadline=execution_date,
     )
+    notice = _issue(
+        case=case,
+        acting_user=acting_user,
+        kind=Act.Kind.ANNOUNCEMENT,
+        content=announcement,
+        legal_basis=legal_basis,
+        signed_by=acting_user,
+        deadline=final_deadline,
+    )
+    # An announcement is served by being published (at the site and on the website).
+    notice.served_at = clock.now()
+    notice.save(update_fields=["served_at"])
     _set_stage(case, Case.Stage.COERCIVE)
     return act
 
 
+SERVED_LATER = (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION, Act.Kind.COERCIVE_DECISION)
+
+
 @transaction.atomic
-def case_announce(*, case: Case, acting_user: User, content: str) -> Act:
-    act = _issue(
-        case=case,
-        acting_user=acting_user,
-        kind=Act.Kind.ANNOUNCEMENT,
-        content=content,
-        service={
-            "method": ServiceRecord.Method.PUBLIC,
-            "served_at": clock.now(),
-            "recipient": _("Posted at the site and on the bureau's website"),
-        },
+def case_serve(*, case: Case, acting_user: User, kind: str, service: dict[str, Any]) -> ServiceRecord:
+    """送达: officers serve a signed decision; its periods (and the party's rights) run from now."""
+    act = (
+        Act.objects.filter(case=case, kind=kind, served_at__isnull=True, revoked_at__isnull=True)
+        .order_by("-id")
+        .first()
     )
-    return act
+    if kind not in SERVED_LATER or act is None:
+        raise GateRefused(gates.NOTHING_TO_SERVE)
+    record = _serve_and_record(act=act, acting_user=acting_user, service=service)
+    if kind in (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION):
+        periods.start(case=case, code=clocks.REVIEW_PERIOD, start=record.served_at, acting_user=acting_user)
+        periods.start(case=case, code=clocks.LAWSUIT_PERIOD, start=record.served_at, acting_user=acting_user)
+    audit.record(
+        actor=acting_user,
+        action="case.serve",
+        obj=case,
+        data={"act": act.pk, "kind": kind, "served_at": record.served_at, "deadline": act.deadline},
+    )
+    return record
 
 
 def execution_gates(case: Case, at: dt.datetime) -> None:
     decision = selectors.decision(case)
-    if decision is None or decision.served_at is None:
+    coercive = selectors.current_act(case, Act.Kind.COERCIVE_DECISION)
+    if decision is None or decision.served_at is None or coercive is None or coercive.served_at is None:
         raise GateRefused(gates.DECISION_NOT_SERVED)
     challenges = Challenge.objects.filter(case=case, act=decision)
     gates.check_execution(
@@ -757,6 +805,14 @@ def case_closing_report(*, case: Case, acting_user: User, summary: str) -> Closi
     return report
 
 
+def _closing_outcome(case: Case) -> str:
+    if Execution.objects.filter(case=case).exists():
+        return _("Demolished by the bureau after the waiting periods")
+    if case.correctable:
+        return _("Corrected by the party")
+    return _("Demolished by the party")
+
+
 @transaction.atomic
 def case_closing_approve(*, case: Case, acting_user: User, approve: bool, comment: str) -> Case:
     _require_role(acting_user, "squadlead")
@@ -765,6 +821,9 @@ def case_closing_approve(*, case: Case, acting_user: User, approve: bool, commen
         report.approved_by = acting_user
         report.approved_at = clock.now()
         report.save(update_fields=["approved_by", "approved_at"])
+        paperwork.issue_closing_report(
+            case=case, summary=report.summary, outcome=_closing_outcome(case), approved_by=acting_user
+        )
         case.stage = Case.Stage.ARCHIVED
         case.closed_at = clock.now()
         case.close_reason = report.summary
@@ -813,6 +872,7 @@ def _revoke_decision(*, case: Case, act: Act, acting_user: User, reason: str) ->
     act.revoke_reason = reason
     act.save(update_fields=["revoked_at", "revoke_reason"])
     Disclosure.objects.filter(act=act, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    paperwork.revoke(act=act, reason=reason)
     case.stage = Case.Stage.CLOSED
     case.closed_at = now
     case.close_reason = reason

@@ -21,7 +21,7 @@ from workflows.taskapi import register_step
 
 from . import forms, services
 from .gates import GateRefused
-from .models import Case
+from .models import Act, Case
 
 # perform(case, acting_user, cleaned_data): calls the one service of the step.
 Perform = Callable[[Case, User, dict[str, Any]], object]
@@ -45,7 +45,10 @@ def _plain(data: dict[str, Any], *names: str) -> dict[str, Any]:
 
 def _service(data: dict[str, Any]) -> dict[str, Any]:
     """The record of service (送达回证) entered with an act."""
-    return {"method": data["service_method"], "served_at": data["served_at"], "recipient": data["recipient"]}
+    service = {"method": data["service_method"], "served_at": data["served_at"], "recipient": data["recipient"]}
+    if data.get("note"):
+        service["note"] = data["note"]
+    return service
 
 
 STEPS: dict[str, Step] = {
@@ -84,12 +87,16 @@ STEPS: dict[str, Step] = {
     "correction_decision": Step(
         forms.CorrectionDecisionForm,
         lambda case, user, f: services.case_correction_decision(
-            case=case,
-            acting_user=user,
-            service=_service(f),
-            **_plain(f, "content", "legal_basis", "fine_amount"),
+            case=case, acting_user=user, **_plain(f, "content", "legal_basis", "fine_amount")
         ),
         ("chief",),
+    ),
+    "serve_correction": Step(
+        forms.ServeForm,
+        lambda case, user, f: services.case_serve(
+            case=case, acting_user=user, kind=Act.Kind.CORRECTION_DECISION, service=_service(f)
+        ),
+        ("officer", "squadlead"),
     ),
     "correction_check": Step(
         forms.SiteCheckForm,
@@ -136,10 +143,15 @@ STEPS: dict[str, Step] = {
     ),
     "decision": Step(
         forms.DecisionForm,
-        lambda case, user, f: services.case_decide(
-            case=case, acting_user=user, service=_service(f), **_plain(f, "content", "legal_basis")
-        ),
+        lambda case, user, f: services.case_decide(case=case, acting_user=user, **_plain(f, "content", "legal_basis")),
         ("chief",),
+    ),
+    "serve_decision": Step(
+        forms.ServeForm,
+        lambda case, user, f: services.case_serve(
+            case=case, acting_user=user, kind=Act.Kind.DEMOLITION_DECISION, service=_service(f)
+        ),
+        ("officer", "squadlead"),
     ),
     "disclose": Step(
         forms.DiscloseForm,
@@ -172,14 +184,17 @@ STEPS: dict[str, Step] = {
     "coercive_decision": Step(
         forms.CoerciveDecisionForm,
         lambda case, user, f: services.case_coercive_decision(
-            case=case, acting_user=user, service=_service(f),
-            **_plain(f, "content", "legal_basis", "defence_considered"),
+            case=case, acting_user=user,
+            **_plain(f, "content", "legal_basis", "defence_considered", "announcement", "final_deadline",
+                     "execution_date"),
         ),
         ("leader",),
     ),
-    "announce": Step(
-        forms.AnnounceForm,
-        lambda case, user, f: services.case_announce(case=case, acting_user=user, content=f["content"]),
+    "serve_coercive": Step(
+        forms.ServeForm,
+        lambda case, user, f: services.case_serve(
+            case=case, acting_user=user, kind=Act.Kind.COERCIVE_DECISION, service=_service(f)
+        ),
         ("officer", "squadlead"),
     ),
     "execute": Step(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from workflows import audit
+from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.roles import has_role, roles_of
 from workflows.sla import selectors as sla_selectors
@@ -73,7 +75,9 @@ class CaseDetailView(generic.TemplateView):
                 url = node.reverse("execute", args=[task.process_id, task.pk])
                 action, kind = _("Open"), "open"
             elif node.can_assign(user, task):
-                url = node.reverse("assign", args=[task.process_id, task.pk])
+                # After taking the task, go straight to its form.
+                execute = node.reverse("execute", args=[task.process_id, task.pk])
+                url = f'{node.reverse("assign", args=[task.process_id, task.pk])}?{urlencode({"back": execute})}'
                 action, kind = _("Take"), "take"
             else:
                 url, action, kind = "", "", ""
@@ -86,6 +90,7 @@ class CaseDetailView(generic.TemplateView):
             record_forms=record_forms,
             evidence=selectors.evidence_for(case),
             clocks=sla_selectors.clocks_for(case).select_related("rule").prefetch_related("pauses"),
+            documents=documents_for(case),
             history=audit.history(case),
             role_codes={r.code for r in roles_of(user)},
         )

@@ -169,12 +169,9 @@ class Driver:
         self.step(
             "chief",
             "decision",
-            {
-                "content": "责令于期限内自行拆除违法建筑",
-                "legal_basis": "《城乡规划法》第六十四条",
-                **self.service(),
-            },
+            {"content": "责令于期限内自行拆除违法建筑", "legal_basis": "《城乡规划法》第六十四条"},
         )
+        self.step("officer", "serve_decision", self.service())
 
     def disclose(self, summary: str = "责令限期拆除楼顶违法建筑") -> None:
         self.step("officer", "disclose", {"summary": summary})

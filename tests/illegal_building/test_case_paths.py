@@ -20,6 +20,7 @@ from illegal_building.models import (
     SiteInspection,
 )
 from workflows import clock
+from workflows.documents.selectors import documents_for
 from workflows.models import AuditEntry
 
 from .helpers import Driver, at, local, now_local
@@ -76,9 +77,9 @@ def test_correctable_case_is_ordered_to_correct_with_a_fine_then_closed(reported
             "content": "责令限期补办规划许可并改正",
             "legal_basis": "《城乡规划法》第六十四条",
             "fine_amount": "12000.00",
-            **d.service(),
         },
     )
+    d.step("officer", "serve_correction", d.service())
     act = Act.objects.get(case=d.case, kind=Act.Kind.CORRECTION_DECISION)
     assert act.fine_amount == Decimal("12000.00")
     assert act.signed_by == d.users["chief"]
@@ -153,10 +154,12 @@ def to_coercive(d: Driver) -> None:
             "content": "决定依法强制拆除",
             "legal_basis": "《行政强制法》第三十七条、第四十四条",
             "defence_considered": "当事人未提出陈述申辩",
-            **d.service(),
+            "announcement": "限当事人于公告之日起十日内自行拆除，逾期依法强制拆除",
+            "final_deadline": "2026-05-08",
+            "execution_date": "2026-09-17",
         },
     )
-    d.step("officer", "announce", {"content": "限当事人于公告之日起十日内自行拆除，逾期依法强制拆除"})
+    d.step("officer", "serve_coercive", d.service())
 
 
 def execute_data(d: Driver, when: str) -> dict[str, object]:
@@ -194,6 +197,18 @@ def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> N
     d.close()
     case = d.refresh()
     assert case.stage == Case.Stage.ARCHIVED
+    kinds = set(documents_for(case).values_list("kind", flat=True))
+    assert kinds == {
+        "case_site_inspection", "case_stop_order", "case_service_record", "case_prior_notice", "case_legal_review",
+        "case_demolition_decision", "case_reminder", "case_coercive_decision", "case_announcement",
+        "case_closing_report",
+    }
+    decision_doc = documents_for(case).get(kind="case_demolition_decision")
+    assert decision_doc.number == Act.objects.get(case=case, kind=Act.Kind.DEMOLITION_DECISION).document_number
+    assert decision_doc.issued_by == d.users["chief"]
+    detail = d.client("squadlead").get(f"/api/cases/{case.pk}/").json()
+    assert {doc["kind"] for doc in detail["documents"]} == kinds
+    assert d.client("officer").get(decision_doc.get_download_url()).status_code == 200
     actions = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
     assert {"case.report", "case.verify", "case.file", "case.demolition_decision", "case.execute"} <= actions
 
@@ -255,6 +270,7 @@ def test_revoked_decision_withdraws_its_disclosure_and_stops_the_case(reported: 
     assert Act.objects.get(case=case, kind=Act.Kind.DEMOLITION_DECISION).revoked_at is not None
     assert d.active_nodes() == []
     assert case.process.status == PROCESS.CANCELED
+    assert documents_for(case).get(kind="case_demolition_decision").status == "revoked"
 
 
 def test_hearing_when_requested_then_decision(reported: Driver) -> None:

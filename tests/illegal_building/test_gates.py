@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -105,11 +106,8 @@ def test_decision_service_refuses_without_hearing_review_or_collective_discussio
     d.prior_notice()
     clock.set_now(at(2026, 3, 16, 10))
     chief = d.users["chief"]
-    service = {"method": "direct", "served_at": clock.now(), "recipient": "甄有才"}
-
     def decide() -> None:
-        services.case_decide(case=d.case, acting_user=chief, content="拆除", legal_basis="第六十四条",
-                             service=service)
+        services.case_decide(case=d.case, acting_user=chief, content="拆除", legal_basis="第六十四条")
 
     Defence.objects.create(case=d.case, created_by=d.users["officer"], statement="", hearing_requested=True)
     with pytest.raises(GateRefused) as error:
@@ -135,8 +133,7 @@ def test_only_the_chief_signs_the_decision(reported: Driver) -> None:
     d = reported
     d.verify()
     with pytest.raises(GateRefused) as error:
-        services.case_decide(case=d.case, acting_user=d.users["officer"], content="x", legal_basis="y",
-                             service={"method": "direct", "served_at": clock.now(), "recipient": "z"})
+        services.case_decide(case=d.case, acting_user=d.users["officer"], content="x", legal_basis="y")
     assert error.value.message == gates.SIGNER_NOT_ALLOWED
 
 
@@ -160,9 +157,10 @@ def test_no_non_compliance_before_the_deadline_and_no_coercive_decision_before_t
     )
     refused(response, gates.REMINDER_WINDOW_OPEN)
     with pytest.raises(GateRefused) as error:
-        services.case_coercive_decision(case=d.case, acting_user=d.users["leader"], content="强拆", legal_basis="",
-                                        defence_considered="", service={"method": "direct",
-                                                                        "served_at": clock.now(), "recipient": "z"})
+        services.case_coercive_decision(
+            case=d.case, acting_user=d.users["leader"], content="强拆", legal_basis="", defence_considered="",
+            announcement="公告", final_deadline=dt.date(2026, 5, 8), execution_date=dt.date(2026, 9, 17),
+        )
     assert error.value.message == gates.REMINDER_WINDOW_OPEN
     assert not Act.objects.filter(kind=Act.Kind.COERCIVE_DECISION).exists()
 

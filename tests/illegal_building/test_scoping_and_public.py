@@ -165,7 +165,9 @@ def test_export_dossier_pdf_and_evidence_zip_with_manifest(reported: Driver) -> 
     zipped = client.get(f"/cases/cases/{d.case.pk}/export/?part=evidence")
     archive = zipfile.ZipFile(io.BytesIO(zipped.content))
     manifest = json.loads(archive.read("manifest.json"))
-    (entry,) = manifest["files"]
+    (entry,) = [item for item in manifest["files"] if "document" not in item]
+    (document,) = [item for item in manifest["files"] if "document" in item]
+    assert document["sha256_at_upload"] == hashlib.sha256(archive.read(document["file"])).hexdigest()
     assert entry["sha256_at_upload"] == hashlib.sha256(archive.read(entry["file"])).hexdigest()
     assert entry["sha256_now"] == entry["sha256_at_upload"]
     assert entry["device"] == "巡查终端 HW-07"
