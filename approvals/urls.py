@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/", include("outdoor_ads.api")),
     path("public/ads/", include(public_urlpatterns)),
     path("health/", health, name="health"),
+    path("", include("workflows.documents.urls")),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]

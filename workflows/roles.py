@@ -94,7 +94,15 @@ ROLES: dict[str, Role] = {
             "admin",
             _("Administrator"),
             _("Maintains accounts, calendars and configuration"),
-            permissions=("workflows.view_auditentry", "workflows.view_supervision"),
+            permissions=(
+                "workflows.view_auditentry",
+                "workflows.view_supervision",
+                # time engine: the holiday schedule of each year and the editable time limits
+                "workflows.manage_calendar",
+                "sla.view_clockrule",
+                "sla.change_clockrule",
+                "sla.view_clock",
+            ),
         ),
     ]
 }

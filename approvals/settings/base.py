@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "workflows",
     "workflows.sla",
+    "workflows.documents",
     "outdoor_ads",
     "illegal_building",
 ]
@@ -190,6 +191,9 @@ XIUHUA_ENVIRONMENT = os.environ.get("XIUHUA_ENVIRONMENT", "local")
 XIUHUA_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "zhaotong-demo")
 XIUHUA_BUREAU_NAME = os.environ.get("XIUHUA_BUREAU_NAME", "昭通市住房和城乡建设局")
 XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Official PDFs render in a pool of worker processes; a render past the limit is killed.
+XIUHUA_DOCUMENT_RENDER_TIMEOUT = float(os.environ.get("XIUHUA_DOCUMENT_RENDER_TIMEOUT", "30"))
+XIUHUA_DOCUMENT_RENDER_PROCESSES = int(os.environ.get("XIUHUA_DOCUMENT_RENDER_PROCESSES", "2"))
 
 LOGGING = {
     "version": 1,

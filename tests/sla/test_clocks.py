@@ -236,3 +236,25 @@ def test_admin_schedule_overrides_package_data(demo_users: dict) -> None:
     assert not calendar.is_working_day(D(2026, 3, 2))
     # The admin's row replaces the packaged year: National Day is whatever the admin entered.
     assert calendar.is_working_day(D(2026, 10, 1))
+
+
+def test_start_may_be_a_past_date_or_an_aware_datetime(zhaoyang: County) -> None:
+    with clock.travel(at(2026, 10, 20)):
+        by_date = services.clock_start(subject=zhaoyang, rule="drill.overall", county=zhaoyang, start=D(2026, 9, 28))
+        # 23:30 UTC on 27 Sept is 07:30 on 28 Sept in Zhaotong.
+        by_moment = services.clock_start(
+            subject=zhaoyang,
+            rule="drill.overall",
+            county=zhaoyang,
+            start=dt.datetime(2026, 9, 27, 23, 30, tzinfo=dt.UTC),
+        )
+    assert by_date.start_date == by_moment.start_date == D(2026, 9, 28)
+    assert by_date.due_date == by_moment.due_date == D(2026, 10, 21)
+
+
+def test_unknown_rule_is_refused(zhaoyang: County) -> None:
+    from workflows.sla.rules import UNKNOWN_RULE
+
+    with pytest.raises(LookupError) as info:
+        services.clock_start(subject=zhaoyang, rule="nope.none", county=zhaoyang)
+    assert str(info.value) == str(UNKNOWN_RULE % {"code": "nope.none"})

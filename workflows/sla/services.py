@@ -152,8 +152,13 @@ def clock_start(
     acting_user: User | None = None,
 ) -> Clock:
     rule_row = get_rule(rule)
-    started_at = start if isinstance(start, dt.datetime) else clock.now()
-    start_date = _local_date(start if start is not None else started_at)
+    if isinstance(start, dt.datetime):
+        started_at = start
+    elif start is not None:  # a date: the period starts at that day's beginning, local time
+        started_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    else:
+        started_at = clock.now()
+    start_date = _local_date(started_at)
     item = Clock(
         rule=rule_row,
         content_type=ContentType.objects.get_for_model(subject),

@@ -1,0 +1,277 @@
+"""Every kind of official document the bureau issues, declared in one place.
+
+Adding a kind is one ``DocumentKind`` entry here plus one template
+``templates/documents/<code>.html`` (extending ``documents/base.html``). Process apps read
+``KINDS[code].required`` to know which ``data`` keys ``document_issue`` expects.
+
+Document numbers (文号) read ``<agency prefix><kind code>〔<year>〕<n>号``, e.g.
+``昭住建广许〔2026〕12号``: the agency prefix belongs to the county the matter is in, the kind
+code to the document kind, and ``n`` runs per kind, county and year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflows.models import County
+
+ADS = "ads"
+CASES = "cases"
+
+# Agency prefix of the 文号 per county division code. The seat district (昭阳区) carries the
+# city bureau's own prefix; every other county its first character, so no two collide.
+COUNTY_AGENCY_PREFIX: dict[str, str] = {
+    "530602": "昭住建",
+    "530621": "鲁住建",
+    "530622": "巧住建",
+    "530623": "盐住建",
+    "530624": "大住建",
+    "530625": "永住建",
+    "530626": "绥住建",
+    "530627": "镇住建",
+    "530628": "彝住建",
+    "530629": "威住建",
+    "530681": "水住建",
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    title: str
+    number_code: str
+    process: str
+    issuing_roles: tuple[str, ...]
+    # data keys document_issue refuses to go without; lists are allowed where noted in the template
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = field(default=())
+    # decisions that can be challenged carry the review (60 days) / lawsuit (6 months) notice
+    rights_notice: bool = False
+    # permits and grants run for a period: valid_from/valid_until are required
+    has_validity: bool = False
+    # records (笔录, 回证, 报告) are signed by people on the page, not sealed by the bureau
+    sealed: bool = True
+
+    @property
+    def template(self) -> str:
+        return f"documents/{self.code}.html"
+
+    def number_prefix(self, county: County) -> str:
+        return f"{COUNTY_AGENCY_PREFIX.get(county.code, '昭住建')}{self.number_code}"
+
+    def format_number(self, county: County, year: int, sequence: int) -> str:
+        return f"{self.number_prefix(county)}〔{year}〕{sequence}号"
+
+
+_AD_BASE = ("application_number", "facility_type", "address")
+_CASE_DECISION = ("case_number", "party_address", "address", "facts", "evidence", "legal_basis", "deadline")
+
+_KIND_LIST = [
+    # --- outdoor-advertising permits (domain §2) ---
+    DocumentKind(
+        code="ad_acceptance",
+        title="受理通知书",
+        number_code="广受",
+        process=ADS,
+        issuing_roles=("clerk", "chief"),
+        required=(*_AD_BASE, "submitted_on", "accepted_on", "due_on"),
+        optional=("statutory_due_on",),
+    ),
+    DocumentKind(
+        code="ad_supplement",
+        title="补正材料通知书",
+        number_code="广补",
+        process=ADS,
+        issuing_roles=("clerk", "chief"),
+        # missing_items: a list of strings, every missing item at once (一次性告知)
+        required=(*_AD_BASE, "submitted_on", "missing_items", "supplement_deadline"),
+    ),
+    DocumentKind(
+        code="ad_refuse_acceptance",
+        title="不予受理通知书",
+        number_code="广不受",
+        process=ADS,
+        issuing_roles=("clerk", "chief"),
+        required=(*_AD_BASE, "submitted_on", "reason", "competent_authority"),
+        rights_notice=True,
+    ),
+    DocumentKind(
+        code="ad_hearing_notice",
+        title="听证告知书",
+        number_code="广听",
+        process=ADS,
+        issuing_roles=("reviewer", "chief"),
+        required=(*_AD_BASE, "hearing_reason", "request_deadline"),
+        optional=("contact",),
+    ),
+    DocumentKind(
+        code="ad_extension",
+        title="延长审查期限告知书",
+        number_code="广延",
+        process=ADS,
+        issuing_roles=("chief",),
+        required=(*_AD_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
+    ),
+    DocumentKind(
+        code="ad_grant",
+        title="准予行政许可决定书",
+        number_code="广许",
+        process=ADS,
+        issuing_roles=("chief",),
+        required=(*_AD_BASE, "size", "content"),
+        optional=("permit_number", "conditions"),
+        has_validity=True,
+    ),
+    DocumentKind(
+        code="ad_permit",
+        title="户外广告设施设置许可证",
+        number_code="广证",
+        process=ADS,
+        issuing_roles=("chief",),
+        required=(
+            *_AD_BASE,
+            "coordinates",
+            "size",
+            "height_above_ground",
+            "material",
+            "lighting",
+            "content",
+        ),
+        optional=("safety_duties",),
+        has_validity=True,
+    ),
+    DocumentKind(
+        code="ad_refusal",
+        title="不予行政许可决定书",
+        number_code="广不许",
+        process=ADS,
+        issuing_roles=("chief",),
+        required=(*_AD_BASE, "submitted_on", "reasons"),
+        rights_notice=True,
+    ),
+    # --- illegal-construction cases (domain §3) ---
+    DocumentKind(
+        code="case_site_inspection",
+        title="现场检查笔录",
+        number_code="建检",
+        process=CASES,
+        issuing_roles=("officer", "squadlead", "patrol"),
+        # officers: list of "name（执法证号 …）", at least two (domain §0)
+        required=("case_number", "address", "inspected_at", "officers", "findings"),
+        optional=("present_person", "photos"),
+        sealed=False,
+    ),
+    DocumentKind(
+        code="case_stop_order",
+        title="责令停止违法行为通知书",
+        number_code="责停",
+        process=CASES,
+        issuing_roles=("officer", "squadlead"),
+        required=("case_number", "address", "facts", "legal_basis", "permit_deadline"),
+        optional=("officers",),
+    ),
+    DocumentKind(
+        code="case_prior_notice",
+        title="行政处罚事先告知书",
+        number_code="罚告",
+        process=CASES,
+        issuing_roles=("officer", "squadlead", "chief"),
+        required=(
+            "case_number",
+            "address",
+            "facts",
+            "evidence",
+            "proposed_decision",
+            "legal_basis",
+            "defence_deadline",
+        ),
+        # hearing_deadline: only for heavy penalties (APL art. 63)
+        optional=("hearing_deadline", "contact"),
+    ),
+    DocumentKind(
+        code="case_legal_review",
+        title="法制审核意见书",
+        number_code="法审",
+        process=CASES,
+        issuing_roles=("legal",),
+        required=("case_number", "proposed_decision", "reviewed_items", "opinion", "conclusion"),
+    ),
+    DocumentKind(
+        code="case_correction_decision",
+        title="责令限期改正决定书",
+        number_code="责改",
+        process=CASES,
+        issuing_roles=("squadlead", "chief", "leader"),
+        required=(*_CASE_DECISION, "correction"),
+        optional=("fine",),
+        rights_notice=True,
+    ),
+    DocumentKind(
+        code="case_demolition_decision",
+        title="责令限期拆除决定书",
+        number_code="责拆",
+        process=CASES,
+        issuing_roles=("squadlead", "chief", "leader"),
+        required=_CASE_DECISION,
+        rights_notice=True,
+    ),
+    DocumentKind(
+        code="case_service_record",
+        title="送达回证",
+        number_code="送达",
+        process=CASES,
+        issuing_roles=("officer", "squadlead"),
+        required=(
+            "case_number",
+            "served_document",
+            "service_method",
+            "served_at",
+            "served_place",
+            "recipient",
+            "servers",
+        ),
+        optional=("note",),
+        sealed=False,
+    ),
+    DocumentKind(
+        code="case_reminder",
+        title="催告书",
+        number_code="催告",
+        process=CASES,
+        issuing_roles=("officer", "squadlead", "chief"),
+        required=("case_number", "decision_number", "address", "obligations", "deadline"),
+    ),
+    DocumentKind(
+        code="case_coercive_decision",
+        title="强制拆除决定书",
+        number_code="强拆决",
+        process=CASES,
+        issuing_roles=("leader",),
+        required=("case_number", "decision_number", "address", "facts", "legal_basis", "execution_date"),
+        rights_notice=True,
+    ),
+    DocumentKind(
+        code="case_announcement",
+        title="强制拆除公告",
+        number_code="强拆告",
+        process=CASES,
+        issuing_roles=("leader",),
+        required=("case_number", "decision_number", "address", "final_deadline", "execution_date"),
+    ),
+    DocumentKind(
+        code="case_closing_report",
+        title="结案报告",
+        number_code="结案",
+        process=CASES,
+        issuing_roles=("officer", "squadlead"),
+        required=("case_number", "address", "summary", "outcome"),
+        optional=("approved_by",),
+        sealed=False,
+    ),
+]
+
+KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in _KIND_LIST}
+
+
+def get_kind(code: str) -> DocumentKind:
+    return KINDS[code]
