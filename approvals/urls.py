@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
-from outdoor_ads.views import ApplicationDetailView
+from outdoor_ads.urls import PermitsApp, permit_flow_viewset, public_urlpatterns
 from workflows.sla import views as sla_views
 from workflows.views import HomeView, health
 
@@ -15,16 +15,6 @@ class WorkbenchApp(Application):
     app_name = "workbench"
     menu_template_name = None
     index_path = path("", HomeView.as_view(), name="index")
-
-
-class PermitsApp(Application):
-    title = _("Outdoor advertising")
-    icon = "campaign"
-    app_name = "ads"
-    menu_template_name = None
-    application_detail_path = path(
-        "applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"
-    )
 
 
 class SupervisionApp(Application):
@@ -42,12 +32,17 @@ class SupervisionApp(Application):
     )
 
 
-site = Site(title=_("Xiuhua urban management"), viewsets=[WorkbenchApp(), PermitsApp(), SupervisionApp()])
+site = Site(
+    title=_("Xiuhua urban management"),
+    viewsets=[WorkbenchApp(), PermitsApp(), permit_flow_viewset(), SupervisionApp()],
+)
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("workflows.api")),
+    path("api/", include("outdoor_ads.api")),
+    path("public/ads/", include(public_urlpatterns)),
     path("health/", health, name="health"),
     path("", include("workflows.documents.urls")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,21 @@ class OutdoorAdsConfig(AppConfig):
     name = "outdoor_ads"
     verbose_name = _("Outdoor-advertising permits")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from workflows.tasks import register_sweeper
+
+        from . import services, steps
+        from .defaults import ensure_facility_types
+
+        post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
+
+        steps.register()
+        register_sweeper(services.supplements_expire_due)
+        register_sweeper(services.renewals_deem_granted)
+        register_sweeper(services.expiry_reminders_send)
+
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors
 

@@ -5,16 +5,148 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
+from workflows import audit, clock
 from workflows.jurisdiction import visible
+from workflows.roles import has_role
 
-from .models import PermitApplication
+from .models import FollowUp, Permit, PermitApplication, PermitProcess, PermitRequest
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
+
+# Timeline labels for the audit actions of an application (what the applicant and staff read).
+TIMELINE_LABELS = {
+    "application.submit": gettext_lazy("Application submitted online"),
+    "application.acceptance.accept": gettext_lazy("Accepted"),
+    "application.acceptance.supplement": gettext_lazy("Supplementary materials requested (one-time notice)"),
+    "application.acceptance.refuse": gettext_lazy("Not accepted"),
+    "application.supplement.answer": gettext_lazy("Supplementary materials submitted"),
+    "application.supplement.expired": gettext_lazy("No supplement in time: treated as withdrawn"),
+    "application.review.recommend_grant": gettext_lazy("Reviewed: recommends granting"),
+    "application.review.recommend_refuse": gettext_lazy("Reviewed: recommends refusing"),
+    "application.countersign.agree": gettext_lazy("Review countersigned"),
+    "application.countersign.disagree": gettext_lazy("Countersign refused: back to review"),
+    "application.survey.conforms": gettext_lazy("Site surveyed: conforms"),
+    "application.survey.deviates": gettext_lazy("Site surveyed: deviates"),
+    "application.hearing.request": gettext_lazy("Hearing requested by the applicant"),
+    "application.hearing.open": gettext_lazy("Hearing notice issued; the time limit is paused"),
+    "application.hearing.held": gettext_lazy("Hearing held"),
+    "application.hearing.waived": gettext_lazy("Hearing waived"),
+    "application.decision.grant": gettext_lazy("Permit granted"),
+    "application.decision.refuse": gettext_lazy("Permit refused"),
+    "application.deliver": gettext_lazy("Permit delivered"),
+    "application.withdraw": gettext_lazy("Withdrawn by the applicant"),
+    "application.extend": gettext_lazy("Statutory time limit extended by 10 working days"),
+    "application.rate.satisfied": gettext_lazy("Rated: satisfied"),
+    "application.rate.fair": gettext_lazy("Rated: fairly satisfied"),
+    "application.rate.unsatisfied": gettext_lazy("Rated: unsatisfied"),
+    "followup.resolve": gettext_lazy("Rating followed up"),
+}
 
 
 def application_list(*, user: Any) -> QuerySet[PermitApplication]:
     return visible(user, PermitApplication).select_related("county", "applicant")
+
+
+def timeline(application: PermitApplication) -> list[dict[str, Any]]:
+    entries = []
+    for entry in audit.history(application):
+        label = TIMELINE_LABELS.get(entry.action)
+        if label is None:
+            continue
+        entries.append({"at": entry.at, "label": str(label), "actor": entry.actor_name, "reason": entry.reason})
+    return entries
+
+
+def open_tasks(application: PermitApplication) -> QuerySet[Any]:
+    return Task.objects.filter(
+        process__permitprocess__application=application, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).select_related("owner")
+
+
+def current_step(application: PermitApplication) -> str:
+    titles = [str(task.flow_task.task_title) for task in open_tasks(application)]
+    return ", ".join(titles)
+
+
+def application_context(*, application: PermitApplication, user: Any) -> dict[str, Any]:
+    """Everything an application page or a step page shows about the application."""
+    process = PermitProcess.objects.filter(application=application).first()
+    is_owner = application.applicant_id == getattr(user, "pk", None)
+    applicant = application.applicant
+    permit = Permit.objects.filter(application=application).first()
+    rating = getattr(application, "rating", None) if hasattr(application, "rating") else None
+    from workflows.documents.selectors import documents_for
+    from workflows.sla.selectors import clocks_for
+
+    from .clocks import OVERALL
+
+    clocks = list(clocks_for(application))
+    overall = [c for c in clocks if c.rule.code == OVERALL]
+    return {
+        "application": application,
+        "overall_clock": overall[-1] if overall else None,
+        "step_clocks": [c for c in clocks if c.rule.code != OVERALL],
+        "documents": list(documents_for(application)),
+        "process": process,
+        "is_owner": is_owner,
+        "applicant_phone": application.contact_phone if is_owner else _mask_phone(application.contact_phone),
+        "applicant_name": applicant.display_name,
+        "attachments": list(application.attachments.all()),
+        "opinions": list(application.opinions.select_related("author")),
+        "timeline": timeline(application),
+        "open_tasks": list(open_tasks(application)),
+        "permit": permit,
+        "rating": rating,
+        "requirement_titles": _requirement_titles(application),
+    }
+
+
+def _requirement_titles(application: PermitApplication) -> dict[str, str]:
+    from .services import requirement_titles
+
+    return requirement_titles(application)
+
+
+def _mask_phone(value: str) -> str:
+    from workflows.masking import mask_phone
+
+    return mask_phone(value)
+
+
+def overall_clock_of(application: PermitApplication) -> Any:
+    from workflows.sla.selectors import clocks_for
+
+    from .clocks import OVERALL
+
+    return clocks_for(application).filter(rule__code=OVERALL).order_by("-id").first()
+
+
+def lookup(*, number: str, code: str) -> PermitApplication | None:
+    application = PermitApplication.objects.filter(number=number.strip()).first()
+    if application is None or not application.lookup_code or application.lookup_code != code.strip().upper():
+        return None
+    return application
+
+
+def permit_list(*, user: Any) -> QuerySet[Permit]:
+    return visible(user, Permit).select_related("application", "holder", "county")
+
+
+def expired_permits(*, user: Any) -> QuerySet[Permit]:
+    """Expired, not renewed, not cancelled: facilities to be removed (a source for enforcement cases)."""
+    return permit_list(user=user).filter(status=Permit.Status.ACTIVE, valid_until__lt=clock.today())
+
+
+def pending_requests(*, user: Any) -> QuerySet[PermitRequest]:
+    return visible(user, PermitRequest).filter(status=PermitRequest.Status.PENDING).select_related("permit")
+
+
+def open_follow_ups(*, user: Any) -> QuerySet[FollowUp]:
+    return visible(user, FollowUp).filter(resolved_at__isnull=True).select_related("rating__application")
 
 
 def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
@@ -24,12 +156,52 @@ def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
             {
                 "url": reverse("ads:application_detail", kwargs={"pk": a.pk}),
                 "label": a.number,
-                "note": f"{a.facility_type} · {a.address}",
+                "note": f"{a.facility_name} · {a.address} · {a.get_status_display()}",
             }
             for a in application_list(user=user)[:20]
         ]
         title = _("My applications") if "applicant" in role_codes else _("Applications in my jurisdiction")
+        sections.append({"key": "ads-applications", "title": title, "items": items, "empty": _("No applications yet.")})
+    if "applicant" in role_codes:
         sections.append(
-            {"key": "ads-applications", "title": title, "items": items, "empty": _("No applications yet.")}
+            {
+                "key": "ads-apply",
+                "title": _("Apply for an outdoor-advertising permit"),
+                "items": [{"url": reverse("ads:apply"), "label": _("Apply online"), "note": ""}],
+                "empty": "",
+            }
+        )
+    if has_role(user, "chief"):
+        follow_ups = [
+            {
+                "url": reverse("ads:followup", kwargs={"pk": f.pk}),
+                "label": f.rating.application.number,
+                "note": f.rating.comment,
+            }
+            for f in open_follow_ups(user=user)[:20]
+        ]
+        sections.append(
+            {
+                "key": "ads-followups",
+                "title": _("Unsatisfied ratings to follow up"),
+                "items": follow_ups,
+                "empty": _("Nothing to follow up."),
+            }
+        )
+        requests = [
+            {
+                "url": reverse("ads:permit_detail", kwargs={"pk": r.permit_id}),
+                "label": r.permit.number,
+                "note": r.get_kind_display(),
+            }
+            for r in pending_requests(user=user)[:20]
+        ]
+        sections.append(
+            {
+                "key": "ads-permit-requests",
+                "title": _("Permit requests to decide"),
+                "items": requests,
+                "empty": _("No pending requests."),
+            }
         )
     return sections

@@ -2,12 +2,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from workflows import audit
 from workflows.jurisdiction import get_visible_or_404
 
-from .models import PermitApplication
+from . import forms, selectors, services
+from .models import Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
+
+DONE = _("Done.")
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
 
 
 class ApplicationDetailView(generic.TemplateView):
@@ -16,5 +36,311 @@ class ApplicationDetailView(generic.TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         application = get_visible_or_404(self.request.user, PermitApplication, pk=kwargs["pk"])
-        context.update({"application": application, "history": audit.history(application)})
+        context.update(selectors.application_context(application=application, user=self.request.user))
+        user = self.request.user
+        context["may_decide"] = services.may_decide(user, application)
+        if context["is_owner"] and application.status == PermitApplication.Status.SUPPLEMENT:
+            context["supplement_form"] = kwargs.get("supplement_form") or forms.SupplementAnswerForm(
+                application=application
+            )
+        context["rating_form"] = kwargs.get("rating_form") or forms.RatingForm()
+        context["withdraw_form"] = forms.OptionalReasonForm()
+        context["extend_form"] = kwargs.get("extend_form") or forms.ReasonForm()
         return context
+
+
+class ApplicationActionView(generic.View):
+    """POST-only actions on an application page; each calls one service."""
+
+    action = ""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        application = get_visible_or_404(request.user, PermitApplication, pk=pk)
+        user: Any = request.user
+        try:
+            if self.action == "supplement":
+                if application.status != PermitApplication.Status.SUPPLEMENT:
+                    raise ValidationError(services.NO_SUPPLEMENT_PENDING)
+                form: Any = forms.SupplementAnswerForm(request.POST, request.FILES, application=application)
+                if not form.is_valid():
+                    return self._again(request, application, supplement_form=form)
+                services.application_supplement_answer(
+                    application=application,
+                    acting_user=user,
+                    uploads=form.checked_uploads(),
+                    note=form.cleaned_data.get("note", ""),
+                )
+            elif self.action == "withdraw":
+                form = forms.OptionalReasonForm(request.POST)
+                form.is_valid()
+                services.application_withdraw(
+                    application=application, acting_user=user, reason=form.cleaned_data.get("reason", "")
+                )
+            elif self.action == "hearing":
+                services.application_request_hearing(application=application, acting_user=user)
+            elif self.action == "rate":
+                form = forms.RatingForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, application, rating_form=form)
+                services.application_rate(
+                    application=application,
+                    acting_user=user,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+            elif self.action == "extend":
+                form = forms.ReasonForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, application, extend_form=form)
+                services.application_extend(
+                    application=application, acting_user=user, reason=form.cleaned_data["reason"]
+                )
+            else:
+                raise Http404
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self._url(application))
+        messages.success(request, DONE)
+        return HttpResponseRedirect(self._url(application))
+
+    def _url(self, application: PermitApplication) -> str:
+        return reverse("ads:application_detail", kwargs={"pk": application.pk})
+
+    def _again(self, request: HttpRequest, application: PermitApplication, **forms_: Any) -> HttpResponse:
+        view = ApplicationDetailView()
+        view.setup(request, pk=application.pk)
+        context = view.get_context_data(pk=application.pk, **forms_)
+        return render(request, ApplicationDetailView.template_name, context, status=400)
+
+
+class ApplyChooseView(PermissionRequiredMixin, generic.TemplateView):
+    permission_required = "outdoor_ads.add_permitapplication"
+    raise_exception = True
+    template_name = "outdoor_ads/apply_choose.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["facility_types"] = FacilityType.objects.filter(active=True)
+        return context
+
+
+class ApplyView(PermissionRequiredMixin, generic.FormView):
+    permission_required = "outdoor_ads.add_permitapplication"
+    raise_exception = True
+    template_name = "outdoor_ads/apply.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.facility_type = get_object_or_404(FacilityType, code=kwargs["code"], active=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class: Any = None) -> Any:
+        return forms.ApplicationForm(**self.get_form_kwargs(), facility_type=self.facility_type)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["facility_type"] = self.facility_type
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            application = services.application_submit(acting_user=self.request.user, **form.service_kwargs())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Application %(number)s submitted. Lookup code: %(code)s")
+            % {"number": application.number, "code": application.lookup_code},
+        )
+        return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application.pk}))
+
+
+class AttachmentView(generic.View):
+    """Streams an upload after checking that the user may see its application (inline preview)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        attachment = get_object_or_404(Attachment, pk=pk)
+        get_visible_or_404(request.user, PermitApplication, pk=attachment.application_id)
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.mime_type)
+        response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}.{attachment.extension}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class PermitListView(generic.TemplateView):
+    template_name = "outdoor_ads/permit_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        show = self.request.GET.get("show", "active")
+        user = self.request.user
+        if show == "expired":
+            permits = selectors.expired_permits(user=user)
+        elif show == "all":
+            permits = selectors.permit_list(user=user)
+        else:
+            permits = selectors.permit_list(user=user).filter(status=Permit.Status.ACTIVE)
+        context.update({"permits": permits, "show": show})
+        return context
+
+
+class PermitDetailView(generic.TemplateView):
+    template_name = "outdoor_ads/permit_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        permit = get_visible_or_404(self.request.user, Permit, pk=kwargs["pk"])
+        user: Any = self.request.user
+        context.update(
+            {
+                "permit": permit,
+                "application": permit.application,
+                "requests": permit.requests.all(),
+                "is_holder": permit.holder_id == user.pk,
+                "may_decide": services.may_decide(user, permit.application),
+                "renewal_form": kwargs.get("renewal_form") or forms.RenewalForm(),
+                "change_form": kwargs.get("change_form") or forms.ChangeForm(),
+                "cancel_form": kwargs.get("cancel_form") or forms.ReasonForm(),
+                "decision_form": forms.RequestDecisionForm(),
+            }
+        )
+        return context
+
+
+class PermitActionView(generic.View):
+    action = ""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        permit = get_visible_or_404(request.user, Permit, pk=pk)
+        user: Any = request.user
+        url = reverse("ads:permit_detail", kwargs={"pk": permit.pk})
+        try:
+            if self.action == "renew":
+                form: Any = forms.RenewalForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, permit, renewal_form=form)
+                services.permit_request_renewal(
+                    permit=permit,
+                    acting_user=user,
+                    requested_until=form.cleaned_data["requested_until"],
+                    reason=form.cleaned_data["reason"],
+                )
+            elif self.action == "change":
+                form = forms.ChangeForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, permit, change_form=form)
+                changes = {k: form.cleaned_data[k] for k in ("content", "material", "lighting")}
+                services.permit_request_change(
+                    permit=permit, acting_user=user, changes=changes, reason=form.cleaned_data["reason"]
+                )
+            elif self.action == "cancel":
+                form = forms.ReasonForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, permit, cancel_form=form)
+                services.permit_cancel(permit=permit, acting_user=user, reason=form.cleaned_data["reason"])
+            else:
+                raise Http404
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(url)
+        messages.success(request, DONE)
+        return HttpResponseRedirect(url)
+
+    def _again(self, request: HttpRequest, permit: Permit, **forms_: Any) -> HttpResponse:
+        view = PermitDetailView()
+        view.setup(request, pk=permit.pk)
+        context = view.get_context_data(pk=permit.pk, **forms_)
+        return render(request, PermitDetailView.template_name, context, status=400)
+
+
+class PermitRequestDecideView(generic.View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        permit_request = get_visible_or_404(request.user, PermitRequest, pk=pk)
+        url = reverse("ads:permit_detail", kwargs={"pk": permit_request.permit_id})
+        form = forms.RequestDecisionForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
+            return HttpResponseRedirect(url)
+        try:
+            services.permit_request_decide(
+                request=permit_request,
+                acting_user=request.user,  # type: ignore[arg-type]
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(url)
+        messages.success(request, DONE)
+        return HttpResponseRedirect(url)
+
+
+class FollowUpView(generic.FormView):
+    template_name = "outdoor_ads/followup.html"
+    form_class = forms.FollowUpForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.follow_up = get_visible_or_404(request.user, FollowUp, pk=kwargs["pk"])
+        if not request.user.has_perm("outdoor_ads.resolve_followup"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["follow_up"] = self.follow_up
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user: Any = self.request.user
+        services.followup_resolve(follow_up=self.follow_up, acting_user=user, note=form.cleaned_data["note"])
+        messages.success(self.request, DONE)
+        return HttpResponseRedirect("/")
+
+
+# --- Public pages (no login) ----------------------------------------------------------------
+
+
+class PublicLookupView(generic.FormView):
+    template_name = "outdoor_ads/public_lookup.html"
+    form_class = forms.LookupForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        application = selectors.lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        if application is None:
+            form.add_error(None, forms.LOOKUP_NOT_FOUND)
+            return self.form_invalid(form)
+        context = self.get_context_data(form=form)
+        context.update(
+            {
+                "found": application,
+                "timeline": selectors.timeline(application),
+                "current_step": selectors.current_step(application),
+                "clock": selectors.overall_clock_of(application),
+            }
+        )
+        return self.render_to_response(context)
+
+
+class RegisterView(generic.FormView):
+    template_name = "outdoor_ads/register.html"
+    form_class = forms.RegistrationForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        data = form.cleaned_data
+        user = services.applicant_register(
+            username=data["username"],
+            password=data["password"],
+            kind=data["kind"],
+            real_name=data["real_name"],
+            phone=data["phone"],
+            company_name=data.get("company_name", ""),
+            credit_code=data.get("credit_code", ""),
+            id_number=data.get("id_number", ""),
+        )
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return HttpResponseRedirect("/")

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
+    "workflows.flowviews.TaskUrlGuardMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
 ]
 

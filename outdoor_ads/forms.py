@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import County, User
+
+from .models import FacilityType, MaterialRequirement, PermitApplication, Rating
+from .uploads import UPLOAD_REQUIRED, CheckedUpload, check_uploads
+
+USCC_INVALID = _("A unified social credit code has 18 characters: digits and capital letters.")
+ID_NUMBER_INVALID = _("Enter a valid 18-digit resident ID number.")
+PHONE_INVALID = _("Enter an 11-digit mobile phone number.")
+USERNAME_TAKEN = _("This username is already taken.")
+PERIOD_INVALID = _("The requested period must end after it starts.")
+SIZE_INVALID = _("Width and height must be greater than zero.")
+LOOKUP_NOT_FOUND = _("No application matches this number and lookup code.")
+
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+ID_RE = re.compile(r"^\d{17}[\dX]$")
+PHONE_RE = re.compile(r"^1\d{10}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked by content; cleans to a list of CheckedUpload."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data: Any) -> Any:
+        return data
+
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedUpload]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(UPLOAD_REQUIRED, code="required")
+            return []
+        return check_uploads(files)
+
+
+def _files_of(files: Any, name: str) -> list[Any]:
+    if files is None:
+        return []
+    if hasattr(files, "getlist"):
+        return files.getlist(name)
+    value = files.get(name)
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
+class ChecklistMixin:
+    """Adds one upload field per checklist item of a facility type (the checklist is data)."""
+
+    def add_checklist(self, facility_type: FacilityType, *, all_optional: bool = False) -> None:
+        self.requirements = list(MaterialRequirement.objects.filter(facility_type=facility_type))
+        for requirement in self.requirements:
+            self.fields[f"material_{requirement.code}"] = MultipleFileField(  # type: ignore[attr-defined]
+                label=requirement.title, required=requirement.required and not all_optional
+            )
+
+    def checked_uploads(self) -> list[tuple[str, CheckedUpload]]:
+        result = []
+        for requirement in self.requirements:
+            for checked in self.cleaned_data.get(f"material_{requirement.code}") or []:  # type: ignore[attr-defined]
+                result.append((requirement.code, checked))
+        return result
+
+
+class ApplicationForm(ChecklistMixin, forms.Form):
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all())
+    address = forms.CharField(label=_("Address"), max_length=200)
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    width_m = forms.DecimalField(label=_("Width (m)"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
+    height_m = forms.DecimalField(label=_("Height (m)"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
+    height_above_ground_m = forms.DecimalField(
+        label=_("Height above ground (m)"), max_digits=7, decimal_places=2, min_value=Decimal("0")
+    )
+    material = forms.CharField(label=_("Material"), max_length=100)
+    lighting = forms.ChoiceField(label=_("Lighting"), choices=PermitApplication.Lighting.choices)
+    content = forms.CharField(label=_("Advertising content"), widget=forms.Textarea(attrs={"rows": 3}))
+    period_from = forms.DateField(label=_("Requested from"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_until = forms.DateField(label=_("Requested until"), widget=forms.DateInput(attrs={"type": "date"}))
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
+    hearing_requested = forms.BooleanField(label=_("I request a hearing"), required=False)
+
+    def __init__(self, *args: Any, facility_type: FacilityType, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.facility_type = facility_type
+        self.add_checklist(facility_type)
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if not PHONE_RE.match(phone):
+            raise ValidationError(PHONE_INVALID)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_until")
+        if start and end and end <= start:
+            self.add_error("period_until", PERIOD_INVALID)
+        for name in ("width_m", "height_m"):
+            value = data.get(name)
+            if value is not None and value <= 0:
+                self.add_error(name, SIZE_INVALID)
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        keys = [
+            "county",
+            "address",
+            "longitude",
+            "latitude",
+            "width_m",
+            "height_m",
+            "height_above_ground_m",
+            "material",
+            "lighting",
+            "content",
+            "period_from",
+            "period_until",
+            "contact_phone",
+            "hearing_requested",
+        ]
+        kwargs = {key: data.get(key) for key in keys}
+        kwargs["facility_type"] = self.facility_type.code
+        kwargs["uploads"] = self.checked_uploads()
+        return kwargs
+
+
+class SupplementAnswerForm(ChecklistMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, application: PermitApplication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facility = application.facility
+        missing = set(application.supplement_items)
+        self.requirements = (
+            [r for r in MaterialRequirement.objects.filter(facility_type=facility) if r.code in missing]
+            if facility
+            else []
+        )
+        for requirement in self.requirements:
+            self.fields[f"material_{requirement.code}"] = MultipleFileField(label=requirement.title, required=True)
+        if "other" in missing or not self.requirements:
+            self.fields["material_other"] = MultipleFileField(
+                label=_("Other materials"), required=not self.requirements
+            )
+
+    def checked_uploads(self) -> list[tuple[str, CheckedUpload]]:
+        result = super().checked_uploads()
+        for checked in self.cleaned_data.get("material_other") or []:
+            result.append(("other", checked))
+        return result
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    score = forms.ChoiceField(label=_("Rating"), choices=Rating.Score.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("Application number"), max_length=32)
+    code = forms.CharField(label=_("Lookup code"), max_length=12)
+
+
+class RenewalForm(forms.Form):
+    requested_until = forms.DateField(label=_("Renew until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChangeForm(forms.Form):
+    content = forms.CharField(label=_("Advertising content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    material = forms.CharField(label=_("Material"), max_length=100, required=False)
+    lighting = forms.ChoiceField(
+        label=_("Lighting"), choices=[("", "---------"), *PermitApplication.Lighting.choices], required=False
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))])
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Account type"),
+        choices=[(User.Kind.COMPANY, User.Kind.COMPANY.label), (User.Kind.PERSON, User.Kind.PERSON.label)],
+        widget=forms.RadioSelect,
+    )
+    username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.@+-]{3,30}$", max_length=30)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    real_name = forms.CharField(label=_("Name (contact person)"), max_length=100)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(USERNAME_TAKEN)
+        return username
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not PHONE_RE.match(phone):
+            raise ValidationError(PHONE_INVALID)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == User.Kind.COMPANY:
+            if not data.get("company_name"):
+                self.add_error("company_name", _("This field is required."))
+            code = (data.get("credit_code") or "").strip().upper()
+            if not USCC_RE.match(code):
+                self.add_error("credit_code", USCC_INVALID)
+            data["credit_code"] = code
+        elif data.get("kind") == User.Kind.PERSON:
+            number = (data.get("id_number") or "").strip().upper()
+            if not ID_RE.match(number):
+                self.add_error("id_number", ID_NUMBER_INVALID)
+            data["id_number"] = number
+        return data
+
+
+# --- Step forms: form_class(data, files, task=task, user=user); shared by the web and the API ---
+
+
+class StepForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, data: Any = None, files: Any = None, *, task: Any = None, user: Any = None, **kwargs: Any):
+        super().__init__(data, files, **kwargs)
+        self.task = task
+        self.user = user
+        self.application: PermitApplication | None = task.process.coerced.application if task is not None else None
+
+
+class AcceptanceForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("accept", _("Accept")),
+            ("supplement", _("Request supplementary materials (one-time notice)")),
+            ("refuse", _("Refuse to accept")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    missing_items = forms.MultipleChoiceField(
+        label=_("Missing items"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    supplement_note = forms.CharField(
+        label=_("What exactly is missing or wrong"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    competent_authority = forms.CharField(label=_("Where to apply instead"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = []
+        if self.application is not None:
+            choices = list(
+                MaterialRequirement.objects.filter(facility_type__code=self.application.facility_type).values_list(
+                    "code", "title"
+                )
+            )
+            if self.application.supplement_requested_at is not None:
+                field = self.fields["decision"]
+                field.choices = [c for c in field.choices if c[0] != "supplement"]  # type: ignore[attr-defined]
+        self.fields["missing_items"].choices = [*choices, ("other", _("Other (see the note)"))]  # type: ignore[attr-defined]
+
+
+class ReviewForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Review opinion"),
+        choices=[("recommend_grant", _("Recommend granting")), ("recommend_refuse", _("Recommend refusing"))],
+        widget=forms.RadioSelect,
+    )
+    hearing_flag = forms.BooleanField(
+        label=_("Directly affects neighbours' major interests or the public interest (hearing)"), required=False
+    )
+    comment = forms.CharField(label=_("Review opinion text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CountersignForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Countersign"),
+        choices=[("agree", _("Agree with the review")), ("disagree", _("Disagree: back to review"))],
+        widget=forms.RadioSelect,
+    )
+
+
+class SurveyForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Survey result"),
+        choices=[("conforms", _("Site conforms to the application")), ("deviates", _("Site deviates (see comment)"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Survey record"), widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleFileField(label=_("Site photos"), required=True)
+
+
+class HearingForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Hearing"),
+        choices=[("held", _("Hearing held")), ("waived", _("Applicant waived the hearing"))],
+        widget=forms.RadioSelect,
+    )
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("Hearing record"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecisionForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("grant", _("Grant the permit")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until (optional; capped by the facility type)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    comment = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeliveryForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Delivered by"),
+        choices=[("online", _("Online download")), ("post", _("Post")), ("counter", _("At the counter"))],
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,278 @@
+"""The task API over every process, and the per-node step registry it shares with the web UI.
+
+A process app registers each human node once::
+
+    register_step(
+        PermitFlow.accept,
+        form_class=AcceptanceForm,        # a django Form: form_class(data, files, task=task, user=user)
+        complete=complete_acceptance,     # complete(*, task, acting_user, data: cleaned_data) -> None
+        template_name="outdoor_ads/steps/accept.html",   # optional web template
+        context=None,                     # optional (*, task, user) -> dict for the web template
+        success_url=None,                 # optional (*, task) -> str after the web form
+    )
+
+The form's ``decision`` field (a ChoiceField), when present, lists the decisions the step
+accepts; ``comment`` and any other fields are the step's fields. ``complete`` calls the app's
+service, which runs the step through ``workflows.flowviews.task_execution`` (lock, claim or
+TaskConflict, execute). The web page (``flowviews.StepView``) and
+``POST /api/tasks/{id}/complete/`` both go through the same form and the same ``complete``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .flowviews import TASK_NOT_YOURS, TaskConflict, claim_task, release_task, subject_visible, visible_process_ids
+
+
+@dataclass(frozen=True)
+class Step:
+    node: Any
+    form_class: Any  # a django Form class: form_class(data, files, task=task, user=user)
+    complete: Callable[..., Any]
+    template_name: str = ""
+    context: Callable[..., dict[str, Any]] | None = None
+    success_url: Callable[..., str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def decisions(self) -> list[dict[str, str]]:
+        decision = self.form_class.base_fields.get("decision")
+        if decision is None:
+            return []
+        return [{"code": str(code), "label": str(label)} for code, label in decision.choices if code]  # type: ignore[attr-defined]
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.form_class.base_fields)
+
+
+_STEPS: dict[Any, Step] = {}
+
+
+def register_step(
+    node: Any,
+    *,
+    form_class: Any,
+    complete: Callable[..., Any],
+    template_name: str = "",
+    context: Callable[..., dict[str, Any]] | None = None,
+    success_url: Callable[..., str] | None = None,
+) -> Step:
+    step = Step(
+        node=node,
+        form_class=form_class,
+        complete=complete,
+        template_name=template_name,
+        context=context,
+        success_url=success_url,
+    )
+    _STEPS[node] = step
+    return step
+
+
+def step_for(node: Any) -> Step | None:
+    return _STEPS.get(node)
+
+
+def registered_flows() -> list[Any]:
+    flows: list[Any] = []
+    for node in _STEPS:
+        if node.flow_class not in flows:
+            flows.append(node.flow_class)
+    return flows
+
+
+def open_tasks_for(user: Any) -> list[Any]:
+    """The caller's inbox and the queue it may claim from, across every registered process."""
+    result = []
+    for flow_class in registered_flows():
+        qs = (
+            Task.objects.filter(
+                process__flow_class=flow_class,
+                process_id__in=visible_process_ids(user, flow_class),
+                flow_task_type="HUMAN",
+            )
+            .filter(Q(status=STATUS.ASSIGNED, owner=user) | Q(status=STATUS.NEW, owner__isnull=True))
+            .select_related("process", "owner")
+            .order_by("created", "pk")
+        )
+        for task in qs:
+            if task.status == STATUS.ASSIGNED or task.flow_task.can_assign(user, task):
+                result.append(task)
+    return result
+
+
+def _task_or_404(user: Any, task_id: int) -> Any:
+    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    if task is None or step_for(task.flow_task) is None:
+        raise Http404
+    if not subject_visible(user, task.process.coerced):
+        raise Http404
+    return task
+
+
+def task_clock_info(task: Any) -> dict[str, Any]:
+    """Due date and light of the task's step clock (the time engine keeps one per limited step)."""
+    from workflows.sla.models import Clock
+
+    item = Clock.objects.filter(task_id=task.pk).order_by("-id").first()
+    if item is None:
+        return {"due_date": None, "light": None}
+    return {"due_date": item.due_date, "light": item.light}
+
+
+def serialize_task(task: Any) -> dict[str, Any]:
+    step = step_for(task.flow_task)
+    process = task.process.coerced
+    subject = process.get_subject() if hasattr(process, "get_subject") else None
+    owner = task.owner
+    flow = task.flow_task.flow_class.instance
+    data: dict[str, Any] = {
+        "id": task.pk,
+        "process_type": f"{flow.app_label}/{flow.flow_label}",
+        "process_title": str(task.flow_task.flow_class.process_title),
+        "process_id": task.process_id,
+        "subject": str(subject) if subject is not None else "",
+        "step": task.flow_task.name,
+        "title": str(task.flow_task.task_title),
+        "status": task.status,
+        "assignee": owner.get_username() if owner else None,
+        "decisions": step.decisions if step else [],
+        "fields": step.fields if step else [],
+        "created": task.created,
+    }
+    data.update(task_clock_info(task))
+    return data
+
+
+class DecisionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    process_type = serializers.CharField()
+    process_title = serializers.CharField()
+    process_id = serializers.IntegerField()
+    subject = serializers.CharField()
+    step = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    assignee = serializers.CharField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    light = serializers.CharField(allow_null=True)
+    decisions = DecisionSerializer(many=True)
+    fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
+    created = serializers.DateTimeField()
+
+
+ConflictSerializer = inline_serializer("TaskConflict", {"detail": serializers.CharField()})
+
+
+class TaskListView(APIView):
+    @extend_schema(
+        summary="Open tasks: the caller's inbox and the queue it may claim, across every process",
+        responses=TaskSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        return Response([serialize_task(task) for task in open_tasks_for(request.user)])
+
+
+class TaskClaimView(APIView):
+    @extend_schema(
+        summary="Claim a task from the queue",
+        request=None,
+        responses={200: TaskSerializer(), 409: ConflictSerializer, 403: OpenApiResponse(), 404: OpenApiResponse()},
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        task = _task_or_404(request.user, task_id)
+        try:
+            task = claim_task(task=task, acting_user=request.user)
+        except TaskConflict as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(serialize_task(task))
+
+
+class TaskReleaseView(APIView):
+    @extend_schema(
+        summary="Put a task the caller holds back into the queue",
+        request=None,
+        responses={200: TaskSerializer(), 409: ConflictSerializer},
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        task = _task_or_404(request.user, task_id)
+        try:
+            task = release_task(task=task, acting_user=request.user)
+        except TaskConflict as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+        return Response(serialize_task(task))
+
+
+class TaskCompleteView(APIView):
+    @extend_schema(
+        summary="Complete a step with a decision, a comment and the step's fields",
+        description=(
+            "Body: `decision` (one of the task's `decisions`), `comment` and the step's `fields` "
+            "(JSON or multipart when the step takes files). Invalid input: 400 with field messages "
+            "and nothing changed. Someone else holds or finished the task: 409."
+        ),
+        request=inline_serializer(
+            "TaskCompletion",
+            {"decision": serializers.CharField(required=False), "comment": serializers.CharField(required=False)},
+        ),
+        responses={
+            200: inline_serializer(
+                "TaskCompleted", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+            ),
+            400: OpenApiResponse(description="field -> list of messages"),
+            409: ConflictSerializer,
+        },
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        task = _task_or_404(request.user, task_id)
+        step = step_for(task.flow_task)
+        assert step is not None  # noqa: S101 (checked by _task_or_404)
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED) or (task.owner_id not in (None, request.user.pk)):
+            return Response({"detail": str(TaskConflict().message)}, status=status.HTTP_409_CONFLICT)
+        if task.status == STATUS.NEW and not task.flow_task.can_assign(request.user, task):
+            return Response({"detail": str(TASK_NOT_YOURS)}, status=status.HTTP_403_FORBIDDEN)
+        form = step.form_class(request.data, request.FILES, task=task, user=request.user)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            step.complete(task=task, acting_user=request.user, data=form.cleaned_data)
+        except TaskConflict as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        task.refresh_from_db()
+        return Response({"id": task.pk, "status": task.status})
+
+
+urlpatterns = [
+    path("tasks/", TaskListView.as_view(), name="api-tasks"),
+    path("tasks/<int:task_id>/claim/", TaskClaimView.as_view(), name="api-task-claim"),
+    path("tasks/<int:task_id>/release/", TaskReleaseView.as_view(), name="api-task-release"),
+    path("tasks/<int:task_id>/complete/", TaskCompleteView.as_view(), name="api-task-complete"),
+]
