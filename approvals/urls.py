@@ -28,6 +28,9 @@ class SupervisionApp(Application):
     read_all_path = path("notifications/read/", sla_views.NotificationReadView.as_view(), name="notifications_read_all")
     read_path = path("notifications/<int:pk>/read/", sla_views.NotificationReadView.as_view(), name="notification_read")
     escalations_path = path("escalations/", sla_views.EscalationListView.as_view(), name="escalations")
+    take_over_path = path(
+        "escalations/<int:pk>/take-over/", sla_views.EscalationTakeOverView.as_view(), name="escalation_take_over"
+    )
 
 
 site = Site(

@@ -82,6 +82,19 @@ def application_full(application: PermitApplication, user: Any) -> dict[str, Any
             else None,
             "current_steps": [str(task.flow_task.task_title) for task in context["open_tasks"]],
             "clock": clock_data(context["overall_clock"]),
+            "documents": [
+                {
+                    "kind": d.kind,
+                    "title": d.title,
+                    "number": d.number,
+                    "status": d.status,
+                    "issued_at": d.issued_at,
+                    "download_url": d.get_download_url(),
+                    "verify_url": d.get_verify_url(),
+                    "sha256": d.sha256,
+                }
+                for d in context["documents"]
+            ],
             "timeline": [
                 {"at": e["at"], "event": e["label"], "actor": e["actor"], "reason": e["reason"]}
                 for e in context["timeline"]

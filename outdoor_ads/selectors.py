@@ -79,6 +79,7 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
     applicant = application.applicant
     permit = Permit.objects.filter(application=application).first()
     rating = getattr(application, "rating", None) if hasattr(application, "rating") else None
+    from workflows.documents.selectors import documents_for
     from workflows.sla.selectors import clocks_for
 
     from .clocks import OVERALL
@@ -89,6 +90,7 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
         "application": application,
         "overall_clock": overall[-1] if overall else None,
         "step_clocks": [c for c in clocks if c.rule.code != OVERALL],
+        "documents": list(documents_for(application)),
         "process": process,
         "is_owner": is_owner,
         "applicant_phone": application.contact_phone if is_owner else _mask_phone(application.contact_phone),

@@ -20,7 +20,7 @@ from workflows import audit, calendar, clock
 from workflows.flowviews import task_execution
 from workflows.jurisdiction import open_to_county, open_to_owner, visible
 from workflows.models import County, User
-from workflows.roles import ROLES
+from workflows.roles import ROLES, has_role
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
 from .models import (
@@ -137,6 +137,80 @@ def _add_working_days(start: dt.date, days: int) -> dt.date:
     return calendar.add_working_days(start, days)
 
 
+# --- Official documents (workflows.documents) ---------------------------------------------
+# Document data is the text printed on the Chinese official form, not UI text: it stays Chinese.
+
+LIGHTING_ON_PERMIT = {"none": "无照明", "internal": "内透光", "external": "外投光", "self_luminous": "自发光（LED）"}
+HEARING_REQUESTED_TEXT = "申请人依法提出听证申请"
+HEARING_FLAGGED_TEXT = "该设施直接关系他人重大利益或涉及公共利益"
+HEARING_BY_LAW_TEXT = "依法应当听证"
+HEARING_REQUEST_WORKING_DAYS = 5
+CHANGE_REASON_TEXT = "持证人申请变更许可事项"
+
+
+def _base_data(application: PermitApplication) -> dict[str, Any]:
+    return {
+        "application_number": application.number,
+        "facility_type": application.facility_name,
+        "address": application.address,
+    }
+
+
+def _local_date(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
+def _issue(
+    application: PermitApplication,
+    kind: str,
+    acting_user: User | None,
+    data: dict[str, Any],
+    *,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> Any:
+    from workflows.documents.services import document_issue
+
+    return document_issue(
+        kind=kind,
+        county=application.county,
+        subject=application,
+        holder_name=application.applicant.display_name,
+        data={**_base_data(application), **data},
+        acting_user=acting_user,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def _size_text(application: PermitApplication) -> str:
+    return f"宽{application.width_m}米 × 高{application.height_m}米"
+
+
+def _coordinates_text(application: PermitApplication) -> str:
+    if application.longitude is None or application.latitude is None:
+        return "未提供"
+    return f"东经{application.longitude}°，北纬{application.latitude}°"
+
+
+def _permit_data(application: PermitApplication, permit: Permit | None = None) -> dict[str, Any]:
+    return {
+        "coordinates": _coordinates_text(application),
+        "size": _size_text(application),
+        "height_above_ground": f"{application.height_above_ground_m}米",
+        "material": permit.material if permit else application.material,
+        "lighting": LIGHTING_ON_PERMIT.get(permit.lighting if permit else application.lighting, ""),
+        "content": permit.content if permit else application.content,
+    }
+
+
+def permit_documents(application: PermitApplication) -> Any:
+    from workflows.documents.models import IssuedDocument
+    from workflows.documents.selectors import documents_for
+
+    return documents_for(application).filter(kind="ad_permit", status=IssuedDocument.Status.VALID)
+
+
 # --- Clock and notification helpers (time engine) ---------------------------------------
 
 
@@ -146,13 +220,13 @@ def overall_clock(application: PermitApplication) -> Any:
     return open_clock(application, OVERALL)
 
 
-def _start_overall_clock(application: PermitApplication, acting_user: User) -> None:
+def _start_overall_clock(application: PermitApplication, acting_user: User) -> Any:
     from workflows.sla.services import clock_start
 
     arrived = timezone.localtime(application.submitted_at).date()
     # ALL art. 32: a late acceptance decision counts as acceptance on the day the application arrived.
     late = calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
-    clock_start(
+    return clock_start(
         subject=application,
         rule=OVERALL,
         county=application.county,
@@ -362,12 +436,44 @@ def application_accept_decide(
             application.status = Status.ACCEPTED
             application.accepted_at = now
         application.save()
+        submitted_on = _local_date(application.submitted_at)
         if decision == "accept":
-            _start_overall_clock(application, acting_user)
+            item = _start_overall_clock(application, acting_user)
+            _issue(
+                application,
+                "ad_acceptance",
+                acting_user,
+                {
+                    "submitted_on": submitted_on,
+                    "accepted_on": item.start_date.isoformat(),
+                    "due_on": item.due_date.isoformat(),
+                    "statutory_due_on": item.statutory_due_date.isoformat() if item.statutory_due_date else "",
+                },
+            )
             _tell_applicant(application, TOLD_ACCEPTED)
         elif decision == "supplement":
+            titles = requirement_titles(application)
+            items = [titles[code] for code in missing_items or [] if code in titles]
+            if supplement_note:
+                items.append(supplement_note)
+            _issue(
+                application,
+                "ad_supplement",
+                acting_user,
+                {
+                    "submitted_on": submitted_on,
+                    "missing_items": items,
+                    "supplement_deadline": application.supplement_due.isoformat() if application.supplement_due else "",
+                },
+            )
             _tell_applicant(application, TOLD_SUPPLEMENT, supplement_note)
         else:
+            _issue(
+                application,
+                "ad_refuse_acceptance",
+                acting_user,
+                {"submitted_on": submitted_on, "reason": comment, "competent_authority": competent_authority},
+            )
             _tell_applicant(application, TOLD_NOT_ACCEPTED, comment)
         process.acceptance = decision
         process.save(update_fields=["acceptance"])
@@ -563,6 +669,25 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
     item = overall_clock(application)
     if item is not None and not item.is_paused:
         clock_pause(clock=item, reason=PauseReason.HEARING, note=str(TOLD_HEARING), acting_user=acting_user)
+    process = _process_of(application)
+    if application.hearing_requested:
+        reason = HEARING_REQUESTED_TEXT
+    elif process.hearing_flagged:
+        reason = HEARING_FLAGGED_TEXT
+    else:
+        reason = HEARING_BY_LAW_TEXT
+    # The notice is a reviewer's document; after a site survey the system issues it.
+    issuer = acting_user if has_role(acting_user, "reviewer") or has_role(acting_user, "chief") else None
+    _issue(
+        application,
+        "ad_hearing_notice",
+        issuer,
+        {
+            "hearing_reason": reason,
+            "request_deadline": calendar.add_working_days(clock.today(), HEARING_REQUEST_WORKING_DAYS).isoformat(),
+            "contact": application.county.name,
+        },
+    )
     audit.record(actor=acting_user, action="application.hearing.open", obj=application)
     _tell_applicant(application, TOLD_HEARING)
 
@@ -622,8 +747,29 @@ def application_decide(
             requested = application.period_until or limit
             until = min(valid_until or requested, limit)
             application.status = Status.GRANTED
+            permit_document = _issue(
+                application,
+                "ad_permit",
+                acting_user,
+                _permit_data(application),
+                valid_from=start,
+                valid_until=until,
+            )
+            _issue(
+                application,
+                "ad_grant",
+                acting_user,
+                {
+                    "size": _size_text(application),
+                    "content": application.content,
+                    "permit_number": permit_document.number,
+                    "conditions": comment,
+                },
+                valid_from=start,
+                valid_until=until,
+            )
             Permit.objects.create(
-                number=application.number.replace("GG", "GX", 1),
+                number=permit_document.number,
                 application=application,
                 holder=application.applicant,
                 county=application.county,
@@ -637,6 +783,12 @@ def application_decide(
             application.status = Status.REFUSED
             application.refusal_reason = comment
             application.closed_at = now
+            _issue(
+                application,
+                "ad_refusal",
+                acting_user,
+                {"submitted_on": _local_date(application.submitted_at), "reasons": comment},
+            )
         application.save()
         if granted:
             permit = application.permit
@@ -725,7 +877,18 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
         raise ValidationError(EXTENSION_NOT_OPEN)
     from workflows.sla.services import clock_extend
 
-    clock_extend(clock=item, working_days=10, reason=reason, acting_user=acting_user)
+    item = clock_extend(clock=item, working_days=10, reason=reason, acting_user=acting_user)
+    _issue(
+        application,
+        "ad_extension",
+        acting_user,
+        {
+            "accepted_on": _local_date(application.accepted_at),
+            "extension_days": 10,
+            "reason": reason,
+            "new_due_on": (item.statutory_due_date or item.due_date).isoformat(),
+        },
+    )
     application.extended_at = clock.now()
     application.extension_reason = reason
     application.save(update_fields=["extended_at", "extension_reason"])
@@ -851,16 +1014,36 @@ def permit_request_change(
     return request
 
 
-def _apply_request(request: PermitRequest) -> None:
+def _apply_request(request: PermitRequest, acting_user: User | None) -> None:
+    from workflows.documents.services import document_supersede
+
     permit = request.permit
+    application = permit.application
     if request.kind == PermitRequest.Kind.RENEWAL and request.requested_until:
+        renewed_from = permit.valid_until + dt.timedelta(days=1)
         permit.valid_until = request.requested_until
         permit.reminder_sent_for = None
         permit.save(update_fields=["valid_until", "reminder_sent_for"])
+        # A renewal is a new certificate for the new period; the current one runs out as issued.
+        _issue(
+            application,
+            "ad_permit",
+            acting_user,
+            _permit_data(application, permit),
+            valid_from=renewed_from,
+            valid_until=request.requested_until,
+        )
     elif request.kind == PermitRequest.Kind.CHANGE:
         for field_name, value in request.changes.items():
             setattr(permit, field_name, value)
         permit.save(update_fields=list(request.changes))
+        for document in permit_documents(application):
+            document_supersede(
+                document=document,
+                data=_permit_data(application, permit),
+                acting_user=acting_user,
+                reason=request.reason or CHANGE_REASON_TEXT,
+            )
 
 
 @transaction.atomic
@@ -878,7 +1061,7 @@ def permit_request_decide(*, request: PermitRequest, acting_user: User, decision
     request.decision_comment = comment
     request.save()
     if request.status == PermitRequest.Status.GRANTED:
-        _apply_request(request)
+        _apply_request(request, acting_user)
     _tell_holder(request.permit, TOLD_RENEWAL_DECIDED, comment)
     audit.record(
         actor=acting_user, action=f"permit.{request.kind}.{request.status}", obj=request.permit, reason=comment
@@ -900,7 +1083,7 @@ def renewals_deem_granted() -> int:
             request.status = PermitRequest.Status.DEEMED
             request.decided_at = clock.now()
             request.save(update_fields=["status", "decided_at"])
-            _apply_request(request)
+            _apply_request(request, None)
             _tell_holder(request.permit, TOLD_RENEWAL_DECIDED, request.get_status_display())
             audit.record(
                 actor=None,
@@ -926,6 +1109,10 @@ def permit_cancel(*, permit: Permit, acting_user: User, reason: str) -> Permit:
     permit.cancelled_at = clock.now()
     permit.cancel_reason = reason
     permit.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    from workflows.documents.services import document_revoke
+
+    for document in permit_documents(permit.application):
+        document_revoke(document=document, acting_user=None, reason=reason)
     audit.record(actor=acting_user, action="permit.cancel", obj=permit, reason=reason)
     return permit
 

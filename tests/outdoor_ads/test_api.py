@@ -1,5 +1,7 @@
 """The same process through the API: /api/permits/ and the shared /api/tasks/."""
 
+import hashlib
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -42,7 +44,7 @@ def complete(client, step, **data):
     return response
 
 
-def test_apply_decide_and_read_back_through_the_api(api_as):
+def test_apply_decide_and_read_back_through_the_api(api_as, client_as):
     response = api_apply(api_as("applicant"))
     assert response.status_code == 201, response.content
     application_id = response.json()["id"]
@@ -63,7 +65,19 @@ def test_apply_decide_and_read_back_through_the_api(api_as):
 
     detail = api_as("applicant").get(f"/api/permits/{application_id}/").json()
     assert detail["status"] == Status.DELIVERED
-    assert detail["permit"]["number"].startswith("GX")
+    assert detail["permit"]["number"] == "昭住建广证〔2026〕1号"
+    kinds = [d["kind"] for d in detail["documents"]]
+    assert kinds == ["ad_acceptance", "ad_permit", "ad_grant"]
+    permit_doc = detail["documents"][1]
+    assert len(permit_doc["sha256"]) == 64
+    download = client_as("applicant").get(permit_doc["download_url"])
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert body.startswith(b"%PDF")
+    assert hashlib.sha256(body).hexdigest() == permit_doc["sha256"]
+    assert client_as("applicant2").get(permit_doc["download_url"]).status_code == 404
+    assert detail["clock"]["rule"] == "ads.overall"
+    assert detail["clock"]["stopped_at"] is not None
     events = [e["event"] for e in detail["timeline"]]
     assert len(events) >= 6
     assert Permit.objects.filter(application_id=application_id).exists()

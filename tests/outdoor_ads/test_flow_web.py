@@ -5,6 +5,7 @@ from viewflow.workflow.status import PROCESS
 
 from outdoor_ads.flows import PermitFlow
 from outdoor_ads.models import Opinion, Permit, PermitApplication
+from workflows.documents.selectors import documents_for
 
 from .support import grant_through_web, latest_application, open_task, web_act, web_apply
 
@@ -59,6 +60,9 @@ def test_refuse_path(client_as):
     assert application.refusal_reason == "设置位置遮挡消防通道"
     assert application.process.status == PROCESS.DONE
     assert not Permit.objects.filter(application=application).exists()
+    refusal = documents_for(application).get(kind="ad_refusal")
+    assert refusal.data["reasons"] == "设置位置遮挡消防通道"
+    assert refusal.number == "昭住建广不许〔2026〕1号"
 
 
 def test_refuse_to_accept_says_where_to_apply(client_as):
@@ -81,6 +85,8 @@ def test_refuse_to_accept_says_where_to_apply(client_as):
     application.refresh_from_db()
     assert application.status == Status.NOT_ACCEPTED
     assert application.competent_authority == "昭通市自然资源和规划局"
+    notice = documents_for(application).get(kind="ad_refuse_acceptance")
+    assert notice.data["competent_authority"] == "昭通市自然资源和规划局"
     assert application.process.status == PROCESS.DONE
 
 

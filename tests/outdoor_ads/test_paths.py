@@ -10,6 +10,7 @@ from outdoor_ads.flows import PermitFlow
 from outdoor_ads.models import PermitApplication
 from outdoor_ads.services import overall_clock
 from workflows import clock
+from workflows.documents.selectors import documents_for
 from workflows.sla.models import Notification
 from workflows.tasks import sweep
 
@@ -47,6 +48,13 @@ def test_supplement_resubmit_then_grant(client_as):
     page = client_as("applicant").get(f"/ads/applications/{application.pk}/").content.decode()
     assert "场地（建筑物）使用权证明" in page and "租赁合同未盖章" in page
     assert Notification.objects.filter(recipient__username="applicant", title__contains=application.number).exists()
+    notice = documents_for(application).get(kind="ad_supplement")
+    assert notice.data["missing_items"] == [
+        "场地（建筑物）使用权证明（租赁合同或产权证明）",
+        "设计图、效果图及位置示意图",
+        "租赁合同未盖章；效果图不清晰",
+    ]
+    assert notice.data["supplement_deadline"] == "2026-12-15"
 
     incomplete = client_as("applicant").post(
         f"/ads/applications/{application.pk}/supplement/", {"material_site_right": [pdf_upload("lease.pdf")]}
@@ -129,6 +137,9 @@ def test_hearing_pauses_the_clock(client_as):
     item = overall_clock(application)
     assert item.is_paused
     due_before = item.due_date
+    hearing_notice = documents_for(application).get(kind="ad_hearing_notice")
+    assert hearing_notice.data["hearing_reason"] == "申请人依法提出听证申请"
+    assert hearing_notice.data["request_deadline"] == "2026-12-10"
     # the reviewers may not chair the hearing
     task = open_task(application, PermitFlow.hearing)
     assert client_as("chief").post(task.reverse("assign")).status_code == 302
@@ -164,6 +175,9 @@ def test_chief_extends_once_with_a_reason(client_as):
     item = overall_clock(application)
     assert item.extension_days == 10
     assert item.statutory_due_date > statutory
+    extension = documents_for(application).get(kind="ad_extension")
+    assert extension.data["new_due_on"] == item.statutory_due_date.isoformat()
+    assert extension.data["reason"] == "涉及多部门意见征询"
     again = client_as("chief").post(url, {"reason": "再次延期"}, follow=True)
     assert "法定办理时限只能延长一次。" in again.content.decode()
     assert overall_clock(application).extension_days == 10

@@ -114,7 +114,8 @@ def test_lenient_counting_uses_weekdays_and_reports_the_year() -> None:
     assert missing == {2027}
 
 
-DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 12, 31))
+# Late enough starts plus the largest offsets below stay inside 2026, the last scheduled year.
+DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 6, 30))
 
 
 @settings(max_examples=300, deadline=None)
@@ -149,7 +150,7 @@ def test_property_between_counts_working_days(start: dt.date, days: int) -> None
 
 
 @settings(max_examples=100, deadline=None)
-@given(start=DATES, days=st.integers(min_value=0, max_value=200), months=st.integers(min_value=0, max_value=12))
+@given(start=DATES, days=st.integers(min_value=0, max_value=150), months=st.integers(min_value=0, max_value=6))
 def test_property_periods_end_on_the_first_working_day_on_or_after(start: dt.date, days: int, months: int) -> None:
     end = calendar.add_period(start, days=days, months=months)
     raw = calendar.add_months(start, months) + dt.timedelta(days=days)
