@@ -192,7 +192,7 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
 class CaseDetailView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="A case with its timeline, gates, clocks and tasks")
     def get(self, request: Request, pk: int) -> Response:
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         return Response(case_payload(case, request.user))
 
 
@@ -226,7 +226,7 @@ class ChallengeCreateView(APIView):
 
     @extend_schema(request=ChallengeSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         if not _may_record_challenges(request.user):
             raise NotFound
         serializer = ChallengeSerializer(data=request.data)
@@ -246,7 +246,7 @@ class ChallengeOutcomeView(APIView):
 
     @extend_schema(request=OutcomeSerializer)
     def post(self, request: Request, pk: int, challenge_pk: int) -> Response:
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         if not _may_record_challenges(request.user):
             raise NotFound
         challenge = Challenge.objects.filter(case=case, pk=challenge_pk).first()

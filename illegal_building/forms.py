@@ -272,3 +272,16 @@ class ChallengeOutcomeForm(CaseForm):
         field = self.fields["challenge"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = Challenge.objects.filter(case=self.case, outcome=Challenge.Outcome.PENDING)
+
+
+class AppraisalForm(CaseForm):
+    started = forms.ChoiceField(
+        label=_("Appraisal or testing"),
+        choices=[("yes", _("Started: pause the 90 days")), ("no", _("Finished: resume the 90 days"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("What is appraised, by whom"), max_length=300)
+
+
+class AdFacilityForm(forms.Form):
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea)

@@ -28,7 +28,6 @@ PRIOR_NOTICE_NOT_SERVED = _(
 HEARING_NOT_HELD = _(
     "The party requested a hearing that has not been held; no decision may be made before it (APL arts. 63–65)."
 )
-HEARING_REQUEST_LATE = _("A hearing must be requested within 5 days of being informed (APL art. 64).")
 HEARING_CHAIR_INVESTIGATED = _(
     "The hearing must be chaired by someone who did not investigate the case (APL art. 64)."
 )
@@ -72,6 +71,10 @@ NOTHING_TO_SERVE = _("There is no signed decision of this kind waiting to be ser
 EXECUTION_DATES = _(
     "The announcement's last deadline must be after today and before the planned execution date (ACL art. 44)."
 )
+NOT_AN_ENFORCEMENT_MATTER = _("Only an expired permit that was neither renewed nor cancelled becomes a case.")
+CASE_ALREADY_OPEN = _("An open case already exists for this facility.")
+UNKNOWN_COUNTY = _("Unknown county: %(county)s")
+NO_DECISION_CLOCK = _("Only a filed case that awaits its decision has a 90-day clock to pause.")
 PARTY_REQUIRED = _("The party's name and address are required before the case is filed (APL art. 59).")
 
 

@@ -38,8 +38,30 @@ from .models import (
 DECISION_KINDS = (Act.Kind.DEMOLITION_DECISION, Act.Kind.CORRECTION_DECISION)
 
 
+CASE_ROLES = ("patrol", "officer", "squadlead", "legal", "chief", "leader", "supervisor", "admin")
+
+
+def works_on_cases(user: Any) -> bool:
+    """Enforcement staff (and supervisors); asked once per request, remembered on the user."""
+    cached = getattr(user, "_xiuhua_works_on_cases", None)
+    if cached is None:
+        from workflows.roles import ROLES
+
+        groups = [ROLES[code].group_name for code in CASE_ROLES]
+        cached = bool(getattr(user, "is_authenticated", False) and user.groups.filter(name__in=groups).exists())
+        user._xiuhua_works_on_cases = cached
+    return cached
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """The cases a user may see: enforcement roles only, then by county (guardian)."""
+    if not works_on_cases(user):
+        return Case.objects.none()
+    return visible(user, Case)
+
+
 def case_list(*, user: Any) -> QuerySet[Case]:
-    return visible(user, Case).select_related("county")
+    return visible_cases(user).select_related("county")
 
 
 def process_of(case: Case) -> CaseProcess | None:
@@ -293,3 +315,13 @@ def records_for(case: Case) -> dict[str, Any]:
         "closing": ClosingReport.objects.filter(case=case),
         "disclosures": Disclosure.objects.filter(case=case),
     }
+
+
+def expired_permits_without_case(*, user: Any) -> list[Any]:
+    """Expired advertising permits in the user's jurisdiction that no open case covers yet."""
+    from outdoor_ads.selectors import expired_permits
+
+    covered = Case.objects.exclude(stage__in=[Case.Stage.CLOSED, Case.Stage.ARCHIVED]).filter(
+        permit_application__isnull=False
+    ).values("permit_application_id")
+    return list(expired_permits(user=user).exclude(application_id__in=covered)[:50])

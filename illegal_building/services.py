@@ -14,16 +14,18 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from outdoor_ads.models import PermitApplication
+from outdoor_ads.models import Permit, PermitApplication
 from workflows import audit, calendar, clock
 from workflows.jurisdiction import open_to_county, open_to_owner
-from workflows.models import County, User
-from workflows.roles import has_role
+from workflows.models import AuditEntry, County, User
+from workflows.roles import ROLES, has_role
 from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
 from workflows.sla.models import PauseReason
+from workflows.sla.notifications import notify
 
 from . import clocks, gates, paperwork, periods, selectors
 from .gates import GateRefused
@@ -89,6 +91,7 @@ def case_report(
     reporter_phone: str = "",
     permit_application: PermitApplication | None = None,
     photos: list[dict[str, Any]] | None = None,
+    ticket: str = "",
 ) -> Case:
     """Register a report and start its process; ``acting_user`` is None for an anonymous citizen."""
     case = Case.objects.create(
@@ -107,13 +110,90 @@ def case_report(
     open_to_county(case)
     if acting_user is not None and acting_user.kind != User.Kind.STAFF:
         open_to_owner(case, acting_user)
-    audit.record(actor=acting_user, action="case.report", obj=case, data={"source": source, "address": address})
+    data = {"source": source, "address": address, **({"ticket": ticket} if ticket else {})}
+    audit.record(actor=acting_user, action="case.report", obj=case, data=data)
     for photo in photos or []:
         evidence_add(case=case, acting_user=acting_user, **photo)
     from .flows import CaseFlow
 
     CaseFlow.start.run(case=case)
+    transaction.on_commit(lambda: _notify_new_report(case.pk))
     return case
+
+
+def _notify_new_report(case_id: int) -> None:
+    """Tell the county's officers and squad leader at once (第一时间发现, 第一时间制止)."""
+    case = Case.objects.select_related("county").get(pk=case_id)
+    groups = [ROLES["officer"].group_name, ROLES["squadlead"].group_name]
+    staff = User.objects.filter(is_active=True, county=case.county, groups__name__in=groups).distinct()
+    notify(
+        users=staff,
+        subject_obj=case,
+        title=_("New illegal-construction report %(number)s") % {"number": case.report_number},
+        body=f"{case.address} · {case.description}",
+        url=reverse("cases:case_detail", kwargs={"pk": case.pk}),
+    )
+
+
+@transaction.atomic
+def case_report_ad_facility(*, acting_user: User, permit: Permit, description: str) -> Case:
+    """An expired, not renewed advertising facility becomes a case linked to its permit record."""
+    if permit.status != Permit.Status.ACTIVE or permit.valid_until >= clock.today():
+        raise GateRefused(gates.NOT_AN_ENFORCEMENT_MATTER)
+    if Case.objects.filter(permit_application=permit.application).exclude(
+        stage__in=[Case.Stage.CLOSED, Case.Stage.ARCHIVED]
+    ).exists():
+        raise GateRefused(gates.CASE_ALREADY_OPEN)
+    application = permit.application
+    return case_report(
+        acting_user=acting_user,
+        county=permit.county,
+        source=Case.Source.AD_FACILITY,
+        address=application.address,
+        latitude=application.latitude,
+        longitude=application.longitude,
+        description=description,
+        permit_application=application,
+    )
+
+
+@transaction.atomic
+def case_import_hotline(*, acting_user: User | None, rows: list[dict[str, str]]) -> list[Case]:
+    """Bulk import of 12345 hotline tickets; a ticket number already imported is skipped."""
+    counties = {c.name: c for c in County.objects.all()}
+    created = []
+    for row in rows:
+        ticket = row["ticket"].strip()
+        if AuditEntry.objects.filter(action="case.report", data__ticket=ticket).exists():
+            continue
+        county = counties.get(row["county"].strip())
+        if county is None:
+            raise GateRefused(gates.UNKNOWN_COUNTY % {"county": row["county"]})
+        case = case_report(
+            acting_user=acting_user,
+            county=county,
+            source=Case.Source.HOTLINE,
+            address=row["address"].strip(),
+            description=f"【12345 {ticket}】{row['description'].strip()}",
+            reporter_name=row.get("reporter_name", "").strip(),
+            reporter_phone=row.get("reporter_phone", "").strip(),
+            ticket=ticket,
+        )
+        created.append(case)
+    return created
+
+
+@transaction.atomic
+def case_appraisal(*, case: Case, acting_user: User, started: bool, note: str) -> None:
+    """Appraisal or testing (鉴定、检测) does not count against the 90 days to decide (APL art. 60)."""
+    deciding = sla_selectors.open_clock(case, clocks.DECISION)
+    if deciding is None:
+        raise GateRefused(gates.NO_DECISION_CLOCK)
+    if started and not deciding.is_paused:
+        sla_services.clock_pause(clock=deciding, reason=PauseReason.TESTING, note=note, acting_user=acting_user)
+    elif not started and deciding.is_paused:
+        sla_services.clock_resume(clock=deciding, acting_user=acting_user)
+    audit.record(actor=acting_user, action="case.appraisal", obj=case, reason=note, data={"started": started})
 
 
 def _sha256_of(upload: IO[bytes]) -> tuple[bytes, str]:

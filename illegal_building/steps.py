@@ -258,6 +258,14 @@ RECORDS: dict[str, Step] = {
         ("patrol", "officer", "squadlead"),
         _("Upload evidence"),
     ),
+    "appraisal": Step(
+        forms.AppraisalForm,
+        lambda case, user, f: services.case_appraisal(
+            case=case, acting_user=user, started=_yes(f, "started"), note=f["note"]
+        ),
+        ("officer", "squadlead"),
+        _("Appraisal or testing (pauses the 90 days)"),
+    ),
     "challenge": Step(
         forms.ChallengeForm,
         lambda case, user, f: services.case_challenge_record(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from outdoor_ads.models import Permit
 from workflows import audit
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
@@ -24,8 +25,6 @@ from . import forms, selectors, services
 from .gates import GateRefused
 from .models import Case, Disclosure, EvidenceFile
 from .steps import RECORDS, Step
-
-STAFF_CASE_ROLES = {"patrol", "officer", "squadlead", "legal", "chief", "leader", "supervisor", "admin"}
 
 
 def _can_use(user: Any, step: Step) -> bool:
@@ -48,9 +47,36 @@ class CaseListView(generic.TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["cases"] = selectors.case_list(user=self.request.user)[:200]
-        context["can_report"] = has_role(self.request.user, "patrol") or has_role(self.request.user, "officer")
+        user = self.request.user
+        context["cases"] = selectors.case_list(user=user)[:200]
+        context["can_report"] = has_role(user, "patrol") or has_role(user, "officer")
+        if context["can_report"]:
+            context["expired_permits"] = selectors.expired_permits_without_case(user=user)
+            context["ad_form"] = forms.AdFacilityForm()
         return context
+
+
+class AdFacilityCaseView(generic.View):
+    """Open a case for an expired advertising facility from the permit registry."""
+
+    def post(self, request: HttpRequest, permit_pk: int) -> HttpResponse:
+        if not (has_role(request.user, "patrol") or has_role(request.user, "officer")):
+            raise Http404
+        permit = get_visible_or_404(request.user, Permit, pk=permit_pk)
+        form = forms.AdFacilityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Describe what was found at the facility."))
+            return HttpResponseRedirect(reverse("cases:case_list"))
+        try:
+            case = services.case_report_ad_facility(
+                acting_user=request.user,  # type: ignore[arg-type]
+                permit=permit,
+                description=form.cleaned_data["description"],
+            )
+        except GateRefused as refused:
+            messages.error(request, str(refused.message))
+            return HttpResponseRedirect(reverse("cases:case_list"))
+        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"pk": case.pk}))
 
 
 class CaseDetailView(generic.TemplateView):
@@ -61,7 +87,7 @@ class CaseDetailView(generic.TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        case = get_visible_or_404(user, Case, pk=kwargs["pk"])
+        case = get_visible_or_404(user, selectors.visible_cases(user), pk=kwargs["pk"])
         open_case = case.stage not in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}
         record_forms = {
             name: (step, step.form_class(case=case, user=user, prefix=name))  # type: ignore[arg-type]
@@ -101,7 +127,7 @@ class RecordView(generic.View):
     """POST one record (inquiry, measurement, opinion, evidence, challenge) onto a case."""
 
     def post(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         step = RECORDS.get(name)
         if step is None or not _can_use(request.user, step):
             raise Http404
@@ -165,7 +191,7 @@ class ReportView(generic.FormView):
 
 class EvidenceDownloadView(generic.View):
     def get(self, request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
                             content_type=evidence.content_type)
@@ -177,7 +203,7 @@ class ExportView(generic.View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         from . import export
 
-        case = get_visible_or_404(request.user, Case, pk=pk)
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         audit.record(actor=request.user, action="case.export", obj=case,  # type: ignore[arg-type]
                      data={"part": request.GET.get("part", "dossier")})
         if request.GET.get("part") == "evidence":

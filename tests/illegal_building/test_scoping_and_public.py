@@ -171,3 +171,12 @@ def test_export_dossier_pdf_and_evidence_zip_with_manifest(reported: Driver) -> 
     assert entry["sha256_at_upload"] == hashlib.sha256(archive.read(entry["file"])).hexdigest()
     assert entry["sha256_now"] == entry["sha256_at_upload"]
     assert entry["device"] == "巡查终端 HW-07"
+
+
+def test_staff_without_an_enforcement_role_see_no_case(reported: Driver) -> None:
+    """A permit reviewer of the same county is county staff, but cases are not their business."""
+    client = reported.client("reviewer")
+    assert client.get(f"/api/cases/{reported.case.pk}/").status_code == 404
+    assert client.get("/api/cases/").json()["count"] == 0
+    assert client.get(f"/cases/cases/{reported.case.pk}/").status_code in (403, 404)
+    assert reported.client("supervisor").get(f"/api/cases/{reported.case.pk}/").status_code == 200
