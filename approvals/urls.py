@@ -21,6 +21,7 @@ class SupervisionApp(Application):
     title = _("Supervision")
     icon = "timer"
     app_name = "sla"
+    menu_template_name = None
     index_path = path("", sla_views.DashboardView.as_view(), name="index")
     csv_path = path("export.csv", sla_views.DashboardCsvView.as_view(), name="dashboard_csv")
     notifications_path = path("notifications/", sla_views.NotificationListView.as_view(), name="notifications")

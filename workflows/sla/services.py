@@ -419,13 +419,15 @@ def escalation_take_over(*, escalation: Escalation, acting_user: User) -> Any:
 
     if not may_act_on_escalation(acting_user, escalation):
         raise ValidationError(TAKE_OVER_NOT_YOURS)
-    item = _locked(escalation.clock)
-    task: Any = item.task
+    task: Any = escalation.clock.task
     limit = step_limit_of(task)
     if task is None or limit is None or limit.on_red != ON_RED_TAKE_OVER or task.flow_task_type != "HUMAN":
         raise ValidationError(TAKE_OVER_NOT_ALLOWED)
     flow_class = task.flow_task.flow_class
+    # Process first, then clock: the order viewflow's own task views take them in (a task
+    # save there updates the clock), so a take-over and a task action cannot deadlock.
     with flow_class.lock(task.process_id):
+        item = _locked(escalation.clock)
         task.refresh_from_db()
         if item.stopped_at is not None or task.status not in OPEN_STATUSES - {STATUS.SCHEDULED}:
             raise ValidationError(TAKE_OVER_TASK_CLOSED)
