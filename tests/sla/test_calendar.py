@@ -114,7 +114,9 @@ def test_lenient_counting_uses_weekdays_and_reports_the_year() -> None:
     assert missing == {2027}
 
 
-DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 12, 31))
+# Starts plus the largest offsets below (280 working or 400 calendar days) stay inside 2026,
+# the last year the package schedules.
+DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 6, 30))
 
 
 @settings(max_examples=300, deadline=None)
