@@ -21,12 +21,16 @@ class SupervisionApp(Application):
     title = _("Supervision")
     icon = "timer"
     app_name = "sla"
+    menu_template_name = None
     index_path = path("", sla_views.DashboardView.as_view(), name="index")
     csv_path = path("export.csv", sla_views.DashboardCsvView.as_view(), name="dashboard_csv")
     notifications_path = path("notifications/", sla_views.NotificationListView.as_view(), name="notifications")
     read_all_path = path("notifications/read/", sla_views.NotificationReadView.as_view(), name="notifications_read_all")
     read_path = path("notifications/<int:pk>/read/", sla_views.NotificationReadView.as_view(), name="notification_read")
     escalations_path = path("escalations/", sla_views.EscalationListView.as_view(), name="escalations")
+    take_over_path = path(
+        "escalations/<int:pk>/take-over/", sla_views.EscalationTakeOverView.as_view(), name="escalation_take_over"
+    )
 
 
 site = Site(

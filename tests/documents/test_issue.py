@@ -203,3 +203,22 @@ def test_revoke_marks_the_document_and_audits_it(application, zhaoyang, demo_use
     assert [e.action for e in audit.history(document)] == ["document.issue", "document.revoke"]
     with pytest.raises(DocumentStateError):
         document_revoke(document=document, acting_user=demo_users["chief"], reason="again")
+
+
+@pytest.mark.parametrize(
+    ("holder", "data", "person"),
+    [
+        ("覃永福", {}, True),
+        ("欧阳明华", {}, True),
+        ("王行", {}, True),
+        ("昭通星辰广告传媒有限公司", {}, False),
+        ("昭阳区凤凰村经济合作社", {}, False),
+        ("昭阳区珠泉路美食店", {}, False),
+        ("星辰传媒", {"holder_type": "organisation"}, False),
+        ("昭通某某有限公司", {"holder_type": "person"}, True),
+    ],
+)
+def test_who_counts_as_a_natural_person_for_masking(holder, data, person):
+    from workflows.documents.services import holder_is_person
+
+    assert holder_is_person(holder, data) is person

@@ -93,3 +93,23 @@ def test_unknown_code_is_a_chinese_404_page(client, grant):
     html = response.content.decode()
     assert "未找到该文书" in html
     assert grant.number not in html
+
+
+def test_subject_page_include_lists_documents_with_download_links(grant, demo_users):
+    from django.template.loader import render_to_string
+
+    from workflows.documents.selectors import documents_for
+
+    html = render_to_string("documents/_list.html", {"documents": documents_for(grant.subject)})
+    assert grant.number in html and grant.get_download_url() in html
+    assert "尚未签发文书" in render_to_string("documents/_list.html", {"documents": []})
+
+
+def test_admin_shows_documents_read_only_without_a_media_link(client_as, grant):
+    admin = client_as("admin")
+    page = admin.get(reverse("admin:documents_issueddocument_change", args=[grant.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert grant.number in html and grant.get_download_url() in html
+    assert grant.pdf.name not in html
+    assert admin.get(reverse("admin:documents_issueddocument_add")).status_code == 403

@@ -114,7 +114,9 @@ def test_lenient_counting_uses_weekdays_and_reports_the_year() -> None:
     assert missing == {2027}
 
 
-DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 12, 31))
+# Starts plus the largest offsets below (280 working or 400 calendar days) stay inside 2026,
+# the last year the package schedules.
+DATES = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 6, 30))
 
 
 @settings(max_examples=300, deadline=None)
@@ -148,8 +150,13 @@ def test_property_between_counts_working_days(start: dt.date, days: int) -> None
         assert counted == manual
 
 
+# Late enough to cross into 2026, early enough that 12 months + 200 days (+ roll-forward) stay
+# within the years the package covers; later starts would need a 2027 schedule.
+PERIOD_STARTS = st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 6, 1))
+
+
 @settings(max_examples=100, deadline=None)
-@given(start=DATES, days=st.integers(min_value=0, max_value=200), months=st.integers(min_value=0, max_value=12))
+@given(start=PERIOD_STARTS, days=st.integers(min_value=0, max_value=200), months=st.integers(min_value=0, max_value=12))
 def test_property_periods_end_on_the_first_working_day_on_or_after(start: dt.date, days: int, months: int) -> None:
     end = calendar.add_period(start, days=days, months=months)
     raw = calendar.add_months(start, months) + dt.timedelta(days=days)

@@ -4,6 +4,10 @@ Adding a kind is one ``DocumentKind`` entry here plus one template
 ``templates/documents/<code>.html`` (extending ``documents/base.html``). Process apps read
 ``KINDS[code].required`` to know which ``data`` keys ``document_issue`` expects.
 
+Every kind also accepts the optional data key ``holder_type`` ("person" or "organisation"):
+the public verification page masks a person's name; without it, names ending like an
+organisation (…公司, …合作社) are shown and everything else is masked.
+
 Document numbers (文号) read ``<agency prefix><kind code>〔<year>〕<n>号``, e.g.
 ``昭住建广许〔2026〕12号``: the agency prefix belongs to the county the matter is in, the kind
 code to the document kind, and ``n`` runs per kind, county and year.

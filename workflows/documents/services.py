@@ -41,12 +41,11 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
 MAX_DATA_BYTES = 64 * 1024
 
-# Organisations end in one of these; anything else is treated as a natural person and masked.
+# Organisations end in one of these; anything else is treated as a natural person and masked
+# (masking an organisation costs little; showing a person's full name would not).
 ORGANISATION_SUFFIXES = (
     "公司",
     "集团",
-    "厂",
-    "店",
     "中心",
     "合作社",
     "协会",
@@ -58,16 +57,12 @@ ORGANISATION_SUFFIXES = (
     "事务所",
     "工作室",
     "委员会",
-    "局",
-    "院",
-    "所",
-    "站",
-    "部",
-    "社",
-    "馆",
-    "场",
-    "行",
+    "个体工商户",
 )
+# Single characters that end organisation names but also given names (王行, 李所): they count
+# only for names too long to be a person's.
+ORGANISATION_LAST_CHARS = ("厂", "店", "局", "院", "所", "站", "部", "社", "馆", "场", "行")
+PERSON_NAME_MAX_LENGTH = 4
 
 
 class DocumentDataError(ValueError):
@@ -86,7 +81,10 @@ def holder_is_person(holder_name: str, data: dict[str, Any]) -> bool:
     declared = data.get("holder_type")
     if declared in ("person", "organisation", "organization", "company"):
         return declared == "person"
-    return not holder_name.strip().endswith(ORGANISATION_SUFFIXES)
+    name = holder_name.strip()
+    if name.endswith(ORGANISATION_SUFFIXES):
+        return False
+    return not (len(name) > PERSON_NAME_MAX_LENGTH and name.endswith(ORGANISATION_LAST_CHARS))
 
 
 def _kind(code: str) -> DocumentKind:

@@ -81,6 +81,13 @@ def fire_one(clock_id: int, level: str) -> bool:
             return False
         if level == Light.RED and item.light != Light.RED:
             return False
+        if level == Light.RED:
+            # A warning never sent is moot once the limit has passed: it is recorded (first,
+            # so the firings read in level order) but not sent. If red already fired, this row
+            # exists already and the insert below fails.
+            Firing.objects.get_or_create(
+                clock=item, level=Light.YELLOW, defaults={"fired_at": clock.now(), "skipped": True}
+            )
         try:
             with transaction.atomic():
                 Firing.objects.create(clock=item, level=level, fired_at=clock.now())
@@ -98,10 +105,6 @@ def fire_one(clock_id: int, level: str) -> bool:
                 url=item.subject_url,
             )
         else:
-            # A warning never sent is moot once the limit has passed.
-            Firing.objects.get_or_create(
-                clock=item, level=Light.YELLOW, defaults={"fired_at": clock.now(), "skipped": True}
-            )
             chiefs = escalation_targets(item)
             notify(
                 users=[item.assignee, *chiefs],

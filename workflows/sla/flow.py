@@ -6,6 +6,17 @@
 A clock starts when a task of that node is created and stops when the task is finished,
 cancelled or fails; its holder follows the task's owner. Red escalates to ``escalate_to``
 in the process's county.
+
+What the escalation lets that role do is the step's ``on_red`` policy:
+
+- ``"take_over"`` (default): the escalation-role holders of the county see the item in
+  their escalation list and may take the task over (``services.escalation_take_over``).
+  The task is then assigned to the one who took it, so it sits in their viewflow inbox and
+  viewflow's own ``can_execute`` (the owner) lets them act on it with the step's usual view.
+  We reassign rather than widen the node's ``owner_permission`` because viewflow's queue
+  only lists unassigned tasks and its permission is per node, not per overdue task: a
+  reassignment is one audited act by a named person, which is what 改派 is in law.
+- ``"list"``: the escalation is listed and notified only; the holder keeps the task.
 """
 
 from __future__ import annotations
@@ -20,6 +31,8 @@ from .rules import ClockRuleSpec, register_rule
 
 OPEN_STATUSES = {STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED}
 CLOSED_STATUSES = {STATUS.DONE, STATUS.CANCELED, STATUS.ERROR}
+ON_RED_TAKE_OVER = "take_over"
+ON_RED_LIST = "list"
 
 
 @dataclass(frozen=True)
@@ -29,10 +42,24 @@ class StepLimit:
     escalate_to: str = "chief"
     yellow_days_left: int = 2
     yellow_percent: int = 80
+    on_red: str = ON_RED_TAKE_OVER
 
     def __post_init__(self) -> None:
         if (self.working_days is None) == (self.calendar_days is None):
             raise ValueError("StepLimit needs exactly one of working_days or calendar_days")
+        if self.on_red not in (ON_RED_TAKE_OVER, ON_RED_LIST):
+            raise ValueError(f"StepLimit.on_red must be {ON_RED_TAKE_OVER!r} or {ON_RED_LIST!r}")
+
+
+def step_limit_of(task: Any) -> StepLimit | None:
+    """The StepLimit declared for a task's node, if its flow declares one."""
+    if task is None:
+        return None
+    flow_task = task.flow_task
+    flow_class = getattr(flow_task, "flow_class", None)
+    if flow_class is None or not issubclass(flow_class, SlaFlowMixin):
+        return None
+    return flow_class.step_limits.get(flow_task.name)
 
 
 def step_rule_code(flow_class: type, node_name: str) -> str:

@@ -77,6 +77,23 @@ def escalations_for(user: Any) -> QuerySet[Escalation]:
     return qs.order_by("clock__due_date", "id")
 
 
+def take_over_possible(escalation: Escalation) -> bool:
+    """Whether the escalated step's policy and its task still allow taking it over (no query)."""
+    from viewflow.workflow.status import STATUS
+
+    from .flow import ON_RED_TAKE_OVER, OPEN_STATUSES, step_limit_of
+
+    task = escalation.clock.task
+    limit = step_limit_of(task)
+    return (
+        limit is not None
+        and limit.on_red == ON_RED_TAKE_OVER
+        and task is not None
+        and task.flow_task_type == "HUMAN"
+        and task.status in OPEN_STATUSES - {STATUS.SCHEDULED}
+    )
+
+
 def sla_home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
     sections: list[dict[str, Any]] = []
     if not getattr(user, "is_authenticated", False):

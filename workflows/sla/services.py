@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows import audit, calendar, clock
 from workflows.models import County, User
 
-from .models import Clock, ClockPause, ClockRule, HolidaySchedule, MissingYearAlert, PauseReason, Unit
+from .models import Clock, ClockPause, ClockRule, Escalation, HolidaySchedule, MissingYearAlert, PauseReason, Unit
 from .rules import get_rule
 
 ALREADY_STOPPED = _("This clock has already stopped.")
@@ -35,6 +35,9 @@ EXTENSION_NOT_POSITIVE = _("The extension must be at least one working day.")
 SCHEDULE_YEAR_MISMATCH = _("%(date)s is not in %(year)s.")
 SCHEDULE_BOTH = _("%(date)s cannot be both a holiday and a make-up working day.")
 SCHEDULE_BAD_DATE = _("“%(line)s” is not a date (YYYY-MM-DD).")
+TAKE_OVER_NOT_ALLOWED = _("This step's overdue items are listed only; they cannot be taken over.")
+TAKE_OVER_TASK_CLOSED = _("The task of this overdue item is no longer open.")
+TAKE_OVER_NOT_YOURS = _("Only the role this item was escalated to, in its county, may take it over.")
 SCHEDULE_WORKDAY_WEEKDAY = _("%(date)s is a weekday; make-up working days are Saturdays or Sundays.")
 
 
@@ -389,3 +392,70 @@ def holiday_schedule_save(
         },
     )
     return schedule
+
+
+def may_act_on_escalation(user: Any, escalation: Escalation) -> bool:
+    """The escalation's role holders in its county, or city-wide holders of that role."""
+    from workflows.roles import has_role
+
+    if not has_role(user, escalation.role):
+        return False
+    return user.county_id is None or user.county_id == escalation.county_id
+
+
+@transaction.atomic
+def escalation_take_over(*, escalation: Escalation, acting_user: User) -> Any:
+    """The chief takes an overdue step's task over: it is assigned to them (viewflow inbox).
+
+    Called from code, viewflow's transitions skip their permission checks, so the rules are
+    checked here: the step's policy allows it (``StepLimit.on_red``), the acting user holds
+    the escalated role in the county, and the task is still open. The step clock keeps
+    running (the limit was missed; taking over does not reset it) and follows the new holder.
+    """
+    from viewflow.workflow.status import STATUS
+
+    from .flow import ON_RED_TAKE_OVER, OPEN_STATUSES, step_limit_of
+    from .notifications import notify
+
+    if not may_act_on_escalation(acting_user, escalation):
+        raise ValidationError(TAKE_OVER_NOT_YOURS)
+    task: Any = escalation.clock.task
+    limit = step_limit_of(task)
+    if task is None or limit is None or limit.on_red != ON_RED_TAKE_OVER or task.flow_task_type != "HUMAN":
+        raise ValidationError(TAKE_OVER_NOT_ALLOWED)
+    flow_class = task.flow_task.flow_class
+    # Process first, then clock: the order viewflow's own task views take them in (a task
+    # save there updates the clock), so a take-over and a task action cannot deadlock.
+    with flow_class.lock(task.process_id):
+        item = _locked(escalation.clock)
+        task.refresh_from_db()
+        if item.stopped_at is not None or task.status not in OPEN_STATUSES - {STATUS.SCHEDULED}:
+            raise ValidationError(TAKE_OVER_TASK_CLOSED)
+        previous = task.owner
+        if previous is not None and previous.pk == acting_user.pk:
+            return task
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(acting_user)
+        elif task.status == STATUS.ASSIGNED:
+            activation.reassign(user=acting_user)
+        else:  # started: viewflow has no transition back, so the owner changes in place
+            task.owner = acting_user
+            task.save()
+    audit.record(
+        actor=acting_user,
+        action="sla.escalation_take_over",
+        obj=item.subject or item,
+        county=item.county,
+        data={"clock": item.pk, "task": task.pk, "previous_holder": previous.pk if previous else None},
+    )
+    if previous is not None:
+        values = {"rule": item.rule.title, "subject": item.subject_label}
+        notify(
+            users=[previous],
+            subject_obj=item.subject,
+            title=str(_("Taken over: %(rule)s · %(subject)s") % values),
+            body=str(_("%(chief)s took over this overdue task.") % {"chief": acting_user}),
+            url=item.subject_url,
+        )
+    return task

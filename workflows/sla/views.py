@@ -4,6 +4,8 @@ import csv
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,9 +18,11 @@ from workflows.models import County
 from .dashboard import LIGHTS, Dashboard, Period, build_dashboard
 from .models import Light, Notification
 from .notifications import notification_mark_read, notifications_mark_all_read
-from .selectors import escalations_for, notifications_of
+from .selectors import escalations_for, notifications_of, take_over_possible
+from .services import escalation_take_over
 
 PERIOD_REVERSED = gettext_lazy("The end of the period is before its start.")
+TAKEN_OVER = gettext_lazy("The task is now assigned to you: it is in your inbox.")
 
 
 class PeriodForm(forms.Form):
@@ -136,4 +140,21 @@ class EscalationListView(generic.ListView):
     context_object_name = "escalations"
 
     def get_queryset(self) -> Any:
-        return escalations_for(self.request.user)
+        escalations = list(escalations_for(self.request.user).select_related("clock__task"))
+        for escalation in escalations:
+            escalation.can_take_over = take_over_possible(escalation)  # type: ignore[attr-defined]
+        return escalations
+
+
+class EscalationTakeOverView(generic.View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        # An escalation to somebody else (another role or county) is as missing as none.
+        escalation = get_object_or_404(escalations_for(request.user), pk=pk)
+        try:
+            escalation_take_over(escalation=escalation, acting_user=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, TAKEN_OVER)
+        return HttpResponseRedirect(reverse("sla:escalations"))
