@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
-from viewflow.workflow.flow import FlowAppViewset
+
+from workflows.flowviews import JurisdictionFlowAppViewset
 
 from . import views
 from .flows import PermitFlow
@@ -43,6 +44,7 @@ class PermitsApp(Application):
         views.ApplicationActionView.as_view(action="extend"),
         name="application_extend",
     )
+    task_take_path = path("tasks/<int:task_pk>/take/", views.TaskTakeView.as_view(), name="task_take")
     apply_path = path("apply/", views.ApplyChooseView.as_view(), name="apply")
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")
     attachment_path = path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment")
@@ -63,8 +65,8 @@ class PermitsApp(Application):
     followup_path = path("followups/<int:pk>/", views.FollowUpView.as_view(), name="followup")
 
 
-def permit_flow_viewset() -> FlowAppViewset:
-    return FlowAppViewset(PermitFlow, icon="assignment")
+def permit_flow_viewset() -> JurisdictionFlowAppViewset:
+    return JurisdictionFlowAppViewset(PermitFlow, icon="assignment")
 
 
 public_urlpatterns = [

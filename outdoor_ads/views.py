@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from viewflow.workflow.models import Task
 
+from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
 
 from . import forms, selectors, services
@@ -39,6 +41,12 @@ class ApplicationDetailView(generic.TemplateView):
         context.update(selectors.application_context(application=application, user=self.request.user))
         user = self.request.user
         context["may_decide"] = services.may_decide(user, application)
+        context["my_steps"] = [
+            task
+            for task in context["open_tasks"]
+            if task.flow_task_type == "HUMAN"
+            and (task.owner_id == user.pk or (task.owner_id is None and task.flow_task.can_assign(user, task)))
+        ]
         if context["is_owner"] and application.status == PermitApplication.Status.SUPPLEMENT:
             context["supplement_form"] = kwargs.get("supplement_form") or forms.SupplementAnswerForm(
                 application=application
@@ -112,6 +120,21 @@ class ApplicationActionView(generic.View):
         view.setup(request, pk=application.pk)
         context = view.get_context_data(pk=application.pk, **forms_)
         return render(request, ApplicationDetailView.template_name, context, status=400)
+
+
+class TaskTakeView(generic.View):
+    """ "Handle this step" on an application page: claim the task (or keep it) and open its form."""
+
+    def post(self, request: HttpRequest, task_pk: int) -> HttpResponse:
+        task = get_object_or_404(Task, pk=task_pk, process__permitprocess__isnull=False)
+        application_pk = task.process.coerced.application_id  # type: ignore[union-attr]
+        get_visible_or_404(request.user, PermitApplication, pk=application_pk)
+        try:
+            claim_task(task=task, acting_user=request.user)
+        except TaskConflict as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application_pk}))
+        return HttpResponseRedirect(task.reverse("execute"))
 
 
 class ApplyChooseView(PermissionRequiredMixin, generic.TemplateView):

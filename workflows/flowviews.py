@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,8 @@ from django.views import generic
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as viewflow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -318,3 +321,61 @@ class StepView(generic.FormView):
         if step.success_url is not None:
             return step.success_url(task=activation.task)
         return "/"
+
+
+class _VisibleTasksMixin:
+    """Task lists of a flow app keep only the tasks whose subject the user may see."""
+
+    flow_class: Any
+    request: HttpRequest
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()  # type: ignore[misc]
+        return qs.filter(process_id__in=visible_process_ids(self.request.user, self.flow_class))
+
+
+class _VisibleProcessesMixin:
+    flow_class: Any
+    request: HttpRequest
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()  # type: ignore[misc]
+        return qs.filter(pk__in=visible_process_ids(self.request.user, self.flow_class))
+
+
+class _VisibleDashboardView(viewflow_views.DashboardView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        visible_ids = visible_process_ids(self.request.user, self.flow_class)
+        for column in context["columns"]:
+            column["tasks"] = (
+                Task.objects.filter(process__flow_class=self.flow_class, flow_task=column["node"])
+                .filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR))
+                .filter(process_id__in=visible_ids)
+                .select_related("process")[: self.MAX_ROWS]
+            )
+        context["finished"] = Task.objects.filter(
+            process__flow_class=self.flow_class,
+            finished__isnull=False,
+            flow_task__in=context["end_nodes"],
+            process_id__in=visible_ids,
+        )[: self.MAX_ROWS]
+        return context
+
+
+class JurisdictionFlowAppViewset(FlowAppViewset):
+    """viewflow's flow app (inbox, queue, archive, dashboard, lists), scoped to the user's jurisdiction."""
+
+    inbox_view_class = type("InboxView", (_VisibleTasksMixin, viewflow_views.FlowInboxListView), {})
+    queue_view_class = type("QueueView", (_VisibleTasksMixin, viewflow_views.FlowQueueListView), {})
+    archive_view_class = type("ArchiveView", (_VisibleTasksMixin, viewflow_views.FlowArchiveListView), {})
+    task_list_view_class = type("TaskListView", (_VisibleTasksMixin, viewflow_views.DashboardTaskListView), {})
+    process_list_view_class = type(
+        "ProcessListView", (_VisibleProcessesMixin, viewflow_views.DashboardProcessListView), {}
+    )
+    dashboard_view_class = _VisibleDashboardView
+
+    def get_context_data(self, request: HttpRequest) -> dict[str, Any]:
+        visible_ids = visible_process_ids(request.user, self._flow_class)
+        context = super().get_context_data(request)
+        return {key: value.filter(process_id__in=visible_ids) for key, value in context.items()}

@@ -150,3 +150,24 @@ def test_task_url_with_another_process_or_node_is_404(client_as):
 def test_staff_cannot_apply_and_applicant_cannot_see_the_flow(client_as):
     assert client_as("clerk").get("/ads/apply/wall_sign/").status_code == 403
     assert client_as("applicant").get("/permit/").status_code == 403
+
+
+def test_viewflow_lists_are_scoped_to_the_county(client_as, demo_users):
+    from django.contrib.auth.models import Group
+
+    web_apply(client_as("applicant"))
+    application = latest_application()
+    task = open_task(application, PermitFlow.accept)
+    link = f"/permit/{task.process_id}/accept/{task.pk}/"
+    demo_users["reviewer_ludian"].groups.add(Group.objects.get(name="role:clerk"))
+    process_link = f'href="/permit/{task.process_id}/"'
+    for path, needle in [
+        ("/permit/queue/", link),
+        ("/permit/tasks/", link),
+        ("/permit/", link),
+        ("/permit/flows/", process_link),
+    ]:
+        assert needle in client_as("clerk").get(path).content.decode(), path
+        other = client_as("reviewer_ludian").get(path)
+        assert other.status_code == 200
+        assert needle not in other.content.decode(), path
