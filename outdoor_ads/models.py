@@ -259,6 +259,7 @@ class PermitProcess(SubjectProcessMixin, Process):
     granted = models.BooleanField(null=True)
 
     class Meta:
+        ordering = ["-created"]
         verbose_name = _("permit process")
         verbose_name_plural = _("permit processes")
         permissions = [
