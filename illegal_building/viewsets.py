@@ -1,4 +1,5 @@
-"""The cases application inside the viewflow site: the flow's task views plus the case pages."""
+"""The cases application inside the viewflow site: the flow's task views and lists (scoped to the
+user's jurisdiction) plus the case pages."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.flow import FlowAppViewset
+
+from workflows.flowviews import JurisdictionFlowAppViewset
 
 from . import selectors, views
 from .flows import CaseFlow
 
 
-class CasesApp(FlowAppViewset):
+class CasesApp(JurisdictionFlowAppViewset):
     app_name = "cases"
     title = _("Illegal construction")
     icon = "domain_disabled"

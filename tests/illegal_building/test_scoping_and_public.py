@@ -180,3 +180,11 @@ def test_staff_without_an_enforcement_role_see_no_case(reported: Driver) -> None
     assert client.get("/api/cases/").json()["count"] == 0
     assert client.get(f"/cases/cases/{reported.case.pk}/").status_code in (403, 404)
     assert reported.client("supervisor").get(f"/api/cases/{reported.case.pk}/").status_code == 200
+
+
+def test_viewflow_lists_show_only_cases_of_the_users_county(reported: Driver, demo_users: dict[str, Any]) -> None:
+    foreign_officer(demo_users)
+    queue = reported.client("officer").get("/cases/queue/").content.decode()
+    assert f"/cases/{reported.case.process.pk}/verify/" in queue
+    foreign = reported.client("reviewer_ludian").get("/cases/queue/").content.decode()
+    assert f"/cases/{reported.case.process.pk}/verify/" not in foreign
