@@ -22,7 +22,9 @@ class SupervisionApp(Application):
     title = _("Supervision")
     icon = "timer"
     app_name = "sla"
-    menu_template_name = None
+    # Everyone reaches their notifications here; the menu entry is for those who supervise.
+    menu_permission = "workflows.view_supervision"
+    menu_template_name = "workflows/supervision_menu.html"
     index_path = path("", sla_views.DashboardView.as_view(), name="index")
     csv_path = path("export.csv", sla_views.DashboardCsvView.as_view(), name="dashboard_csv")
     notifications_path = path("notifications/", sla_views.NotificationListView.as_view(), name="notifications")
@@ -36,8 +38,12 @@ class SupervisionApp(Application):
 
 site = Site(
     title=_("Xiuhua urban management"),
+    primary_color="#1a4f8b",
+    secondary_color="#c62828",
     viewsets=[WorkbenchApp(), PermitsApp(), permit_flow_viewset(), CasesApp(), SupervisionApp()],
 )
+
+handler403 = "workflows.errors.permission_denied"
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),

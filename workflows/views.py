@@ -6,6 +6,8 @@ from django.apps import apps
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import generic
 
+from . import clock
+from .home import home_tiles
 from .models import ServiceHeartbeat
 from .roles import roles_of
 
@@ -25,7 +27,18 @@ class HomeView(generic.TemplateView):
             provider = getattr(app_config, "home_sections", None)
             if provider is not None:
                 sections.extend(provider(self.request, codes))
-        context.update({"roles": roles, "role_codes": codes, "sections": sections})
+        site = getattr(self.request.resolver_match, "site", None)
+        # The tiles link the dashboard already; its section would only repeat the link.
+        sections = [section for section in sections if section["key"] != "supervision"]
+        context.update(
+            {
+                "roles": roles,
+                "role_codes": codes,
+                "sections": sections,
+                "tiles": home_tiles(user=user, site=site),
+                "today": clock.today(),
+            }
+        )
         return context
 
 

@@ -153,8 +153,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Xiuhua API",
-    "DESCRIPTION": "Outdoor-advertising permits and illegal-construction cases.",
+    "TITLE": "绣花城市管理 Xiuhua API",
+    "DESCRIPTION": "户外广告设施设置许可与违法建设案件办理接口（令牌认证）。"
+    " Outdoor-advertising permits and illegal-construction cases (token authentication).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from workflows import clock
 from workflows.models import County
 
-from .models import Clock, Light
+from .models import Clock, ClockRule, Light
 from .selectors import with_light
 
 LIGHTS = [Light.GREEN.value, Light.YELLOW.value, Light.RED.value]
@@ -35,6 +36,8 @@ class LightRow:
     process: str
     step: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+    process_label: str = ""
+    step_label: str = ""
 
     @property
     def total(self) -> int:
@@ -48,6 +51,8 @@ class StepStats:
     closed: int
     on_time: int
     average_days: float | None
+    process_label: str = ""
+    step_label: str = ""
 
     @property
     def on_time_rate(self) -> float | None:
@@ -86,6 +91,21 @@ class Dashboard:
     @property
     def bar_scale(self) -> int:
         return max((bar.total for bar in self.bars), default=0)
+
+
+def _label(lines: list[Any]) -> None:
+    """Readers see the process and step by name, not by code; one query for all step names."""
+    pairs = {(line.process, line.step) for line in lines}
+    titles = {
+        (rule.process_code, rule.step_code): rule.display_title
+        for rule in ClockRule.objects.filter(process_code__in={p for p, _s in pairs}).exclude(step_code="")
+    }
+    for line in lines:
+        try:
+            line.process_label = str(apps.get_app_config(line.process).verbose_name)
+        except LookupError:
+            line.process_label = line.process
+        line.step_label = titles.get((line.process, line.step), line.step) if line.step else ""
 
 
 def visible_clocks(user: Any) -> QuerySet[Clock]:
@@ -148,6 +168,7 @@ def build_dashboard(*, user: Any, period: Period, county: County | None = None) 
         .order_by("due_date", "id")[:200]
     )
     bars = [CountyBar(name, counts) for name, counts in per_county.items()]
+    _label(list(rows.values()) + step_stats)
     return Dashboard(
         period=period,
         county=county,

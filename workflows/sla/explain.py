@@ -33,7 +33,7 @@ def _explain(clock: Clock) -> str:
     if rule.unit == Unit.WORKING:
         lines.append(
             _("Rule: %(title)s, %(limit)s working days, counted from the day after %(start)s.")
-            % {"title": rule.title, "limit": rule.limit, "start": clock.start_date.isoformat()}
+            % {"title": rule.display_title, "limit": rule.limit, "start": clock.start_date.isoformat()}
         )
     else:
         period = []
@@ -43,7 +43,11 @@ def _explain(clock: Clock) -> str:
             period.append(_("%(n)s calendar days") % {"n": rule.limit})
         lines.append(
             _("Rule: %(title)s, %(period)s from %(start)s; an end on a non-working day moves to the next working day.")
-            % {"title": rule.title, "period": " + ".join(str(p) for p in period), "start": clock.start_date.isoformat()}
+            % {
+                "title": rule.display_title,
+                "period": " + ".join(str(p) for p in period),
+                "start": clock.start_date.isoformat(),
+            }
         )
     holidays, workdays = calendar.crossed(clock.start_date, clock.due_date, lenient=set())
     weekdays_counted = calendar.working_days_between(clock.start_date, clock.due_date, lenient=set())

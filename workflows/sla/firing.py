@@ -54,7 +54,7 @@ def escalation_targets(item: Clock) -> list[User]:
 
 def _message(item: Clock, level: str) -> tuple[str, str]:
     values = {
-        "rule": item.rule.title,
+        "rule": item.rule.display_title,
         "subject": item.subject_label,
         "due": item.due_date.isoformat(),
         "holder": item.assignee or _("nobody"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflows import clock as wall_clock
@@ -108,6 +109,12 @@ class ClockRule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: rules are registered with the English msgid of
+        their step's title; a title an administrator typed in is shown as typed."""
+        return gettext(self.title) if self.title else ""
+
 
 class Clock(models.Model):
     rule = models.ForeignKey(ClockRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="clocks")
@@ -161,7 +168,7 @@ class Clock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule.title} · {self.subject_label}"
+        return f"{self.rule.display_title} · {self.subject_label}"
 
     # The one definition of a light (the database version is selectors.light_expression).
     @property

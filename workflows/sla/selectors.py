@@ -122,7 +122,7 @@ def sla_home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]
                 "items": [
                     {
                         "url": e.clock.subject_url or reverse("sla:escalations"),
-                        "label": f"{e.clock.rule.title} · {e.clock.subject_label}",
+                        "label": f"{e.clock.rule.display_title} · {e.clock.subject_label}",
                         "note": _("due %(date)s, held by %(holder)s")
                         % {"date": e.clock.due_date, "holder": e.clock.assignee or _("nobody")},
                     }

@@ -450,7 +450,7 @@ def escalation_take_over(*, escalation: Escalation, acting_user: User) -> Any:
         data={"clock": item.pk, "task": task.pk, "previous_holder": previous.pk if previous else None},
     )
     if previous is not None:
-        values = {"rule": item.rule.title, "subject": item.subject_label}
+        values = {"rule": item.rule.display_title, "subject": item.subject_label}
         notify(
             users=[previous],
             subject_obj=item.subject,

@@ -106,7 +106,7 @@ class DashboardCsvView(SupervisionMixin, generic.View):
         for item in board.red_items:
             writer.writerow(
                 [
-                    f"{item.rule.title} · {item.subject_label}",
+                    f"{item.rule.display_title} · {item.subject_label}",
                     item.county or "",
                     item.due_date.isoformat(),
                     item.assignee or "",

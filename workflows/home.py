@@ -1,0 +1,79 @@
+"""The workbench's tiles: the counts a role starts its day with, each a link to the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.flow.viewset import FlowAppViewset
+from viewflow.workflow.models import Task
+
+from .flowviews import visible_process_ids
+
+# Where each kind of new work starts: (permission, URL name, label). A process app that has
+# no start page yet is skipped, so the list can name pages still being built.
+NEW_WORK: list[tuple[str, str, str | Promise]] = [
+    ("outdoor_ads.add_permitapplication", "ads:apply", _("New permit application")),
+]
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str | Promise
+    url: str
+    icon: str
+    count: int | None = None
+    note: str | Promise = ""
+    alert: bool = False
+
+
+def _flow_viewsets(site: Any) -> list[FlowAppViewset]:
+    return [viewset for viewset in getattr(site, "viewsets", []) if isinstance(viewset, FlowAppViewset)]
+
+
+def home_tiles(*, user: Any, site: Any) -> list[Tile]:
+    tiles: list[Tile] = []
+    for permission, url_name, label in NEW_WORK:
+        if user.has_perm(permission):
+            try:
+                tiles.append(Tile("new-" + url_name.replace(":", "-"), label, reverse(url_name), "add_circle"))
+            except NoReverseMatch:
+                continue
+    for viewset in _flow_viewsets(site):
+        flow_class = viewset._flow_class
+        if not flow_class.instance.has_view_permission(user):
+            continue
+        title = flow_class.process_title
+        # Only tasks on subjects the user may see: a county's staff never count another county's.
+        visible = visible_process_ids(user, flow_class)
+        inbox = Task.objects.inbox([flow_class], user).filter(process_id__in=visible).count()
+        queue = Task.objects.queue([flow_class], user).filter(process_id__in=visible).count()
+        label = flow_class.instance.flow_label
+        tiles.append(Tile(f"inbox-{label}", _("My tasks"), viewset.reverse("inbox"), "inbox", inbox, title))
+        tiles.append(
+            Tile(f"queue-{label}", _("Waiting to be claimed"), viewset.reverse("queue"), "schedule", queue, title)
+        )
+    from .sla.selectors import escalations_for, unread_count
+
+    unread = unread_count(user)
+    tiles.append(
+        Tile("notifications", _("Unread notifications"), reverse("sla:notifications"), "notifications", unread)
+    )
+    if user.has_perm("workflows.view_supervision"):
+        escalated = escalations_for(user).count()
+        tiles.append(
+            Tile(
+                "escalations",
+                _("Escalated to me"),
+                reverse("sla:escalations"),
+                "priority_high",
+                escalated,
+                alert=escalated > 0,
+            )
+        )
+        tiles.append(Tile("supervision", _("Supervision dashboard"), reverse("sla:index"), "insights"))
+    return tiles
