@@ -75,6 +75,8 @@ NOT_AN_ENFORCEMENT_MATTER = _("Only an expired permit that was neither renewed n
 CASE_ALREADY_OPEN = _("An open case already exists for this facility.")
 UNKNOWN_COUNTY = _("Unknown county: %(county)s")
 NO_DECISION_CLOCK = _("Only a filed case that awaits its decision has a 90-day clock to pause.")
+PERMIT_NOT_VISIBLE = _("There is no advertising permit record with this id that you may see.")
+PERMIT_OTHER_COUNTY = _("The advertising permit record belongs to another county than the case.")
 PARTY_REQUIRED = _("The party's name and address are required before the case is filed (APL art. 59).")
 
 

@@ -94,6 +94,9 @@ def case_report(
     ticket: str = "",
 ) -> Case:
     """Register a report and start its process; ``acting_user`` is None for an anonymous citizen."""
+    if permit_application is not None and permit_application.county_id != county.pk:
+        # A facility is enforced by the county that permitted it; a link across counties is a mistake.
+        raise GateRefused(gates.PERMIT_OTHER_COUNTY, field="permit_application")
     case = Case.objects.create(
         county=county,
         report_number=_next_report_number(),
