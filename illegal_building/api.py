@@ -17,13 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outdoor_ads.models import PermitApplication
 from workflows.documents.selectors import documents_for
-from workflows.jurisdiction import get_visible_or_404
+from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
 from workflows.roles import has_role
 from workflows.sla import selectors as sla_selectors
 
-from . import selectors, services
+from . import gates, selectors, services
 from .gates import GateRefused
 from .models import Case, Challenge
 
@@ -46,6 +47,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "description",
+            "permit_application",
             "reported_at",
             "filed_at",
             "closed_at",
@@ -70,6 +72,9 @@ class FieldReportSerializer(serializers.Serializer):
                                          min_value=-180, max_value=180)
     description = serializers.CharField()
     photos = serializers.ListField(child=serializers.FileField(), required=False)
+    permit_application = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Id of the advertising permit record the facility belongs to"
+    )
     photo_meta = serializers.CharField(required=False, help_text="JSON list, one object per photo, same order")
 
     def validate_photo_meta(self, value: str) -> list[dict[str, Any]]:
@@ -83,6 +88,15 @@ class FieldReportSerializer(serializers.Serializer):
         meta.is_valid(raise_exception=True)
         return list(meta.validated_data)
 
+    def validate_permit_application(self, value: int | None) -> PermitApplication | None:
+        if value is None:
+            return None
+        application = visible(self.context["request"].user, PermitApplication).filter(pk=value).first()
+        if application is None:
+            # Foreign and missing records answer alike, so nothing leaks about other counties.
+            raise serializers.ValidationError(str(gates.PERMIT_NOT_VISIBLE))
+        return application
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
         code = attrs.get("county")
@@ -95,6 +109,9 @@ class FieldReportSerializer(serializers.Serializer):
         else:
             raise serializers.ValidationError({"county": "required for city-wide staff"})
         attrs["county"] = county
+        application = attrs.get("permit_application")
+        if application is not None and application.county_id != county.pk:
+            raise serializers.ValidationError({"permit_application": str(gates.PERMIT_OTHER_COUNTY)})
         meta = attrs.get("photo_meta") or []
         if meta and len(meta) != len(attrs.get("photos") or []):
             raise serializers.ValidationError({"photo_meta": "one entry per photo"})
@@ -117,16 +134,22 @@ class CaseListCreateView(ListAPIView):
         data = serializer.validated_data
         files = request.FILES.getlist("photos")
         meta = data.get("photo_meta") or [{} for _ in files]
-        case = services.case_report(
-            acting_user=request.user,  # type: ignore[arg-type]
-            county=data["county"],
-            source=Case.Source.PATROL,
-            address=data["address"],
-            description=data["description"],
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-            photos=[{"file": f, **m} for f, m in zip(files, meta, strict=True)],
-        )
+        application = data.get("permit_application")
+        try:
+            with transaction.atomic():
+                case = services.case_report(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    county=data["county"],
+                    source=Case.Source.AD_FACILITY if application else Case.Source.PATROL,
+                    address=data["address"],
+                    description=data["description"],
+                    latitude=data.get("latitude"),
+                    longitude=data.get("longitude"),
+                    permit_application=application,
+                    photos=[{"file": f, **m} for f, m in zip(files, meta, strict=True)],
+                )
+        except GateRefused as refused:
+            return Response({refused.field or "detail": [str(refused.message)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -264,10 +287,37 @@ class ChallengeOutcomeView(APIView):
         return Response({"id": challenge.pk, "outcome": challenge.outcome})
 
 
+class HearingRequestSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+
+
+class HearingRequestView(APIView):
+    """The party's request for a hearing, received by an officer within its window (APL art. 64)."""
+
+    serializer_class = HearingRequestSerializer
+
+    @extend_schema(request=HearingRequestSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
+        if not (has_role(request.user, "officer") or has_role(request.user, "squadlead")):
+            raise NotFound
+        serializer = HearingRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                services.case_request_hearing(
+                    case=case, acting_user=request.user, **serializer.validated_data  # type: ignore[arg-type]
+                )
+        except GateRefused as refused:
+            return _refused(refused)
+        return Response(case_payload(case, request.user), status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("", CaseListCreateView.as_view(), name="api-cases"),
     path("<int:pk>/", CaseDetailView.as_view(), name="api-case"),
     path("<int:pk>/challenges/", ChallengeCreateView.as_view(), name="api-case-challenges"),
+    path("<int:pk>/hearing-request/", HearingRequestView.as_view(), name="api-case-hearing-request"),
     path(
         "<int:pk>/challenges/<int:challenge_pk>/outcome/",
         ChallengeOutcomeView.as_view(),

@@ -15,6 +15,7 @@ STOP_ORDER = "cases.stop_order"
 DECISION = "cases.decision"
 PERMITS = "cases.permits"
 DEFENCE = "cases.defence"
+HEARING_REQUEST = "cases.hearing_request"
 COMPLY = "cases.comply"
 DISCLOSURE = "cases.disclosure"
 REMINDER = "cases.reminder"
@@ -29,6 +30,9 @@ for spec in [
     ClockRuleSpec(code=PERMITS, title=_("Party to produce permits after the stop order"), unit="working", limit=3,
                   yellow_days_left=0),
     ClockRuleSpec(code=DEFENCE, title=_("Party's period to state a defence"), unit="working", limit=5,
+                  yellow_days_left=0),
+    # APL art. 64: a hearing is requested within 5 days of being informed; art. 85: working days.
+    ClockRuleSpec(code=HEARING_REQUEST, title=_("Party's period to request a hearing"), unit="working", limit=5,
                   yellow_days_left=0),
     ClockRuleSpec(code=COMPLY, title=_("Party's period to demolish or correct"), unit="working", limit=15,
                   yellow_days_left=0),

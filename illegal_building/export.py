@@ -1,5 +1,6 @@
-"""Export of the case file: one PDF dossier of every act and record, and the evidence as a zip
-with a manifest of the SHA-256 taken at upload (so anyone can check nothing was altered)."""
+"""Export of the case file: one PDF dossier of every act and record followed by the issued
+documents themselves, and the evidence as a zip with a manifest of the SHA-256 taken at upload
+(so anyone can check nothing was altered)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from .models import Case
 
 
 def dossier_pdf(case: Case) -> bytes:
+    """The records first, then every issued document's stored PDF, in the order of issue.
+
+    The stored bytes are appended as they are (never re-rendered), so the dossier shows exactly
+    what was served on the party, with its number and verification code.
+    """
+    from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
     html = render_to_string(
@@ -35,7 +42,14 @@ def dossier_pdf(case: Case) -> bytes:
             "exported_at": timezone.localtime(clock.now()),
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(HTML(string=html).write_pdf())))
+    for document in documents_for(case):
+        with document.pdf.open("rb") as handle:
+            writer.append(PdfReader(io.BytesIO(handle.read())), outline_item=f"{document.title} {document.number}")
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def evidence_zip(case: Case) -> bytes:

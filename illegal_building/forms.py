@@ -160,6 +160,10 @@ class DefenceForm(CaseForm):
     hearing_requested = forms.BooleanField(label=_("Party requested a hearing"), required=False)
 
 
+class HearingRequestForm(CaseForm):
+    statement = forms.CharField(label=_("The party's request for a hearing"), widget=forms.Textarea)
+
+
 class HearingForm(CaseForm):
     chair = _staff_field(_("Chair of the hearing"))
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput())

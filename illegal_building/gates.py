@@ -28,6 +28,14 @@ PRIOR_NOTICE_NOT_SERVED = _(
 HEARING_NOT_HELD = _(
     "The party requested a hearing that has not been held; no decision may be made before it (APL arts. 63–65)."
 )
+HEARING_REQUEST_WINDOW_CLOSED = _(
+    "The period to request a hearing (5 working days from service of the prior notice) has passed "
+    "(APL arts. 64 and 85)."
+)
+NO_HEARING_RIGHT = _("The prior notice gave no right to a hearing for this case (APL art. 63).")
+HEARING_ALREADY_REQUESTED = _("A hearing has already been requested after this prior notice.")
+NO_HEARING_PENDING = _("No requested hearing is waiting to be held on this case.")
+ALREADY_DECIDED = _("The decision has already been made; a hearing can no longer be requested.")
 HEARING_CHAIR_INVESTIGATED = _(
     "The hearing must be chaired by someone who did not investigate the case (APL art. 64)."
 )
@@ -75,6 +83,8 @@ NOT_AN_ENFORCEMENT_MATTER = _("Only an expired permit that was neither renewed n
 CASE_ALREADY_OPEN = _("An open case already exists for this facility.")
 UNKNOWN_COUNTY = _("Unknown county: %(county)s")
 NO_DECISION_CLOCK = _("Only a filed case that awaits its decision has a 90-day clock to pause.")
+PERMIT_NOT_VISIBLE = _("There is no advertising permit record with this id that you may see.")
+PERMIT_OTHER_COUNTY = _("The advertising permit record belongs to another county than the case.")
 PARTY_REQUIRED = _("The party's name and address are required before the case is filed (APL art. 59).")
 
 
@@ -120,6 +130,11 @@ def check_defence_closed(*, today: dt.date, served: bool, defence_deadline: dt.d
 def check_hearing(*, requested: bool, held: bool) -> None:
     if requested and not held:
         raise GateRefused(HEARING_NOT_HELD)
+
+
+def check_hearing_request_window(*, today: dt.date, deadline: dt.date) -> None:
+    if today > deadline:
+        raise GateRefused(HEARING_REQUEST_WINDOW_CLOSED)
 
 
 def check_not_investigator(

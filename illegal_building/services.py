@@ -94,6 +94,9 @@ def case_report(
     ticket: str = "",
 ) -> Case:
     """Register a report and start its process; ``acting_user`` is None for an anonymous citizen."""
+    if permit_application is not None and permit_application.county_id != county.pk:
+        # A facility is enforced by the county that permitted it; a link across counties is a mistake.
+        raise GateRefused(gates.PERMIT_OTHER_COUNTY, field="permit_application")
     case = Case.objects.create(
         county=county,
         report_number=_next_report_number(),
@@ -561,6 +564,8 @@ def case_close_defence(*, case: Case, acting_user: User, statement: str, hearing
     assert notice is not None and notice.served_at is not None  # noqa: S101  (the gate above guarantees it)
     if hearing_requested and not notice.hearing_right:
         hearing_requested = False
+    # A hearing requested earlier in its window stays requested whatever the statement says.
+    hearing_requested = hearing_requested or _hearing_requested_since(case, notice)
     defence = Defence.objects.create(
         case=case, created_by=acting_user, statement=statement, hearing_requested=hearing_requested
     )
@@ -578,6 +583,54 @@ def case_close_defence(*, case: Case, acting_user: User, statement: str, hearing
     return defence
 
 
+def _hearing_requested_since(case: Case, notice: Act) -> bool:
+    return Defence.objects.filter(case=case, created_at__gte=notice.created_at, hearing_requested=True).exists()
+
+
+def hearing_request_deadline(notice: Act) -> dt.date | None:
+    """The last day to request a hearing, counted in working days from the proven service."""
+    if notice.served_at is None:
+        return None
+    return calendar.add_working_days(periods.local_date(notice.served_at), periods.limit_of(clocks.HEARING_REQUEST))
+
+
+@transaction.atomic
+def case_request_hearing(*, case: Case, acting_user: User, statement: str) -> Defence:
+    """The party asks for a hearing within its window, even after its defence was recorded (APL art. 64).
+
+    The request blocks the decision until the hearing is held and pauses the 90 days (art. 60).
+    """
+    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
+    deadline = hearing_request_deadline(notice) if notice is not None else None
+    if notice is None or deadline is None:
+        raise GateRefused(gates.PRIOR_NOTICE_NOT_SERVED)
+    if not notice.hearing_right:
+        raise GateRefused(gates.NO_HEARING_RIGHT)
+    gates.check_hearing_request_window(today=clock.today(), deadline=deadline)
+    decision = selectors.decision(case)
+    if decision is not None and decision.created_at >= notice.created_at:
+        raise GateRefused(gates.ALREADY_DECIDED)
+    if _hearing_requested_since(case, notice):
+        raise GateRefused(gates.HEARING_ALREADY_REQUESTED)
+    request = Defence.objects.create(case=case, created_by=acting_user, statement=statement, hearing_requested=True)
+    deciding = sla_selectors.open_clock(case, clocks.DECISION)
+    if deciding is not None and not deciding.is_paused:
+        sla_services.clock_pause(clock=deciding, reason=PauseReason.HEARING, note=statement, acting_user=acting_user)
+    audit.record(actor=acting_user, action="case.hearing_request", obj=case, reason=statement,
+                 data={"deadline": deadline})
+    return request
+
+
+@transaction.atomic
+def case_record_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt.datetime, minutes: str) -> Hearing:
+    """A hearing requested after the defence step is held from the case page, outside the flow's hearing step."""
+    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
+    held = notice is not None and Hearing.objects.filter(case=case, created_at__gte=notice.created_at).exists()
+    if notice is None or held or not _hearing_requested_since(case, notice):
+        raise GateRefused(gates.NO_HEARING_PENDING)
+    return case_hold_hearing(case=case, acting_user=acting_user, chair=chair, held_at=held_at, minutes=minutes)
+
+
 @transaction.atomic
 def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt.datetime, minutes: str) -> Hearing:
     gates.check_not_investigator(
@@ -587,7 +640,8 @@ def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt
     deciding = sla_selectors.open_clock(case, clocks.DECISION)
     if deciding is not None and deciding.is_paused:
         sla_services.clock_resume(clock=deciding, acting_user=acting_user)
-    _set_stage(case, Case.Stage.LEGAL_REVIEW)
+    if case.stage == Case.Stage.HEARING:
+        _set_stage(case, Case.Stage.LEGAL_REVIEW)
     audit.record(actor=acting_user, action="case.hearing", obj=case, data={"chair": chair.pk})
     return hearing
 

@@ -266,6 +266,20 @@ RECORDS: dict[str, Step] = {
         ("officer", "squadlead"),
         _("Appraisal or testing (pauses the 90 days)"),
     ),
+    "hearing_request": Step(
+        forms.HearingRequestForm,
+        lambda case, user, f: services.case_request_hearing(case=case, acting_user=user, statement=f["statement"]),
+        ("officer", "squadlead"),
+        _("Record a request for a hearing"),
+    ),
+    "hearing_held": Step(
+        forms.HearingForm,
+        lambda case, user, f: services.case_record_hearing(
+            case=case, acting_user=user, **_plain(f, "chair", "held_at", "minutes")
+        ),
+        ("officer", "squadlead", "legal"),
+        _("Record the requested hearing"),
+    ),
     "challenge": Step(
         forms.ChallengeForm,
         lambda case, user, f: services.case_challenge_record(
