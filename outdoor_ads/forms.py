@@ -326,6 +326,21 @@ class SurveyForm(StepForm):
     photos = MultipleFileField(label=_("Site photos"), required=True)
 
 
+class HearingScheduleForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Hearing"),
+        choices=[("scheduled", _("Schedule the hearing")), ("waived", _("Applicant waived the hearing"))],
+        widget=forms.RadioSelect,
+    )
+    hearing_date = forms.DateField(
+        label=_("Hearing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Hearing place"), max_length=200, required=False)
+    notice_sent_on = forms.DateField(
+        label=_("Notice of time and place sent on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class HearingForm(StepForm):
     decision = forms.ChoiceField(
         label=_("Hearing"),

@@ -307,8 +307,53 @@ class PermitProcess(SubjectProcessMixin, Process):
         return bool(application.hearing_requested or self.hearing_flagged or (facility and facility.hearing_required))
 
     @property
+    def is_hearing_scheduled(self) -> bool:
+        hearing = Hearing.objects.filter(application_id=self.application_id).first()
+        return bool(hearing and hearing.scheduled_for)
+
+    @property
     def is_granted(self) -> bool:
         return bool(self.granted)
+
+
+class Hearing(models.Model):
+    """The hearing of one application (ALL art. 47-48): who was told when, and when and where it sits.
+
+    The party may request a hearing within 5 working days of the hearing notice (听证告知书);
+    the hearing is held within 20 working days of the request; the time and place are notified
+    at least 7 working days before. ALL art. 82 counts these periods in working days.
+    """
+
+    application = models.OneToOneField(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="hearing"
+    )
+    informed_on = models.DateField(_("party informed on"))
+    request_deadline = models.DateField(_("hearing request deadline"))
+    # A request made before the notice counts from the notice day: the 20-day window starts there.
+    requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    scheduled_for = models.DateField(_("hearing date"), null=True, blank=True)
+    place = models.CharField(_("hearing place"), max_length=200, blank=True)
+    notice_sent_on = models.DateField(_("notice of time and place sent on"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.scheduled_for or ''}"
+
+    @property
+    def window_start(self) -> Any:
+        return self.requested_on or self.informed_on
 
 
 class Permit(Jurisdictional):

@@ -13,7 +13,7 @@ from workflows import audit, clock
 from workflows.jurisdiction import visible
 from workflows.roles import has_role
 
-from .models import FollowUp, Permit, PermitApplication, PermitProcess, PermitRequest
+from .models import FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
 
@@ -33,6 +33,7 @@ TIMELINE_LABELS = {
     "application.survey.deviates": gettext_lazy("Site surveyed: deviates"),
     "application.hearing.request": gettext_lazy("Hearing requested by the applicant"),
     "application.hearing.open": gettext_lazy("Hearing notice issued; the time limit is paused"),
+    "application.hearing.scheduled": gettext_lazy("Hearing scheduled"),
     "application.hearing.held": gettext_lazy("Hearing held"),
     "application.hearing.waived": gettext_lazy("Hearing waived"),
     "application.decision.grant": gettext_lazy("Permit granted"),
@@ -84,6 +85,7 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
 
     from .clocks import OVERALL
 
+    hearing = Hearing.objects.filter(application=application).first()
     clocks = list(clocks_for(application))
     overall = [c for c in clocks if c.rule.code == OVERALL]
     return {
@@ -102,7 +104,25 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
         "permit": permit,
         "rating": rating,
         "requirement_titles": _requirement_titles(application),
+        "hearing": hearing,
+        "hearing_latest": _hearing_latest(hearing),
+        "may_request_hearing": is_owner and _may_request_hearing(application, process, hearing),
     }
+
+
+def _hearing_latest(hearing: Hearing | None) -> Any:
+    from .services import hearing_latest_date
+
+    return hearing_latest_date(hearing) if hearing is not None else None
+
+
+def _may_request_hearing(application: PermitApplication, process: Any, hearing: Hearing | None) -> bool:
+    if not application.is_open:
+        return False
+    if hearing is not None and application.status == PermitApplication.Status.HEARING:
+        waiting = hearing.requested_on is None and hearing.scheduled_for is None
+        return waiting and clock.today() <= hearing.request_deadline
+    return not application.hearing_requested and not (process and process.countersigned)
 
 
 def _requirement_titles(application: PermitApplication) -> dict[str, str]:
