@@ -137,6 +137,9 @@ class PermitApplication(Jurisdictional):
     competent_authority = models.CharField(_("where to apply instead"), max_length=200, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    # ALL art. 36: a facility that directly affects neighbours' major interests → they and the applicant are heard.
+    neighbours_affected = models.BooleanField(_("directly affects neighbours' major interests"), default=False)
+    statement_period_until = models.DateField(_("statements accepted until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -209,6 +212,44 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
+
+
+class AffectedParty(models.Model):
+    """The applicant or a neighbour told of a facility that affects the neighbours, and what they said."""
+
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        NEIGHBOUR = "neighbour", _("Neighbour")
+
+    application = models.ForeignKey(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="affected_parties"
+    )
+    kind = models.CharField(_("party"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("notified at"), default=clock.now)
+    statement = models.TextField(_("statement of the party"), blank=True)
+    statement_at = models.DateTimeField(_("statement recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("affected party")
+        verbose_name_plural = _("affected parties")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Opinion(models.Model):

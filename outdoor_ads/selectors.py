@@ -33,6 +33,9 @@ TIMELINE_LABELS = {
     "application.survey.deviates": gettext_lazy("Site surveyed: deviates"),
     "application.hearing.request": gettext_lazy("Hearing requested by the applicant"),
     "application.hearing.open": gettext_lazy("Hearing notice issued; the time limit is paused"),
+    "application.neighbours.notify": gettext_lazy("Applicant and neighbours told; statements awaited"),
+    "application.statement.applicant": gettext_lazy("Statement of the applicant recorded"),
+    "application.statement.neighbour": gettext_lazy("Statement of a neighbour recorded"),
     "application.hearing.scheduled": gettext_lazy("Hearing scheduled"),
     "application.hearing.held": gettext_lazy("Hearing held"),
     "application.hearing.waived": gettext_lazy("Hearing waived"),
@@ -105,9 +108,41 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
         "rating": rating,
         "requirement_titles": _requirement_titles(application),
         "hearing": hearing,
+        "parties": parties_shown(application=application, user=user),
+        "statement_period_open": _statement_period_open(application),
         "hearing_latest": _hearing_latest(hearing),
         "may_request_hearing": is_owner and _may_request_hearing(application, process, hearing),
     }
+
+
+def parties_shown(*, application: PermitApplication, user: Any) -> list[dict[str, Any]]:
+    """Neighbours' phones are personal data: only the reviewer who entered them sees them whole."""
+    from workflows.masking import mask_phone
+
+    from .services import statement_period_open
+
+    period_open = statement_period_open(application)
+    may_record_neighbours = bool(getattr(user, "has_perm", None) and user.has_perm("outdoor_ads.review_permit"))
+    shown = []
+    for party in application.affected_parties.all():
+        if party.kind == party.Kind.APPLICANT:
+            may_record = application.applicant_id == getattr(user, "pk", None)
+        else:
+            may_record = may_record_neighbours
+        shown.append(
+            {
+                "party": party,
+                "phone": party.phone if party.entered_by_id == getattr(user, "pk", None) else mask_phone(party.phone),
+                "may_record": period_open and may_record and party.statement_at is None,
+            }
+        )
+    return shown
+
+
+def _statement_period_open(application: PermitApplication) -> bool:
+    from .services import statement_period_open
+
+    return statement_period_open(application)
 
 
 def _hearing_latest(hearing: Hearing | None) -> Any:

@@ -24,6 +24,7 @@ from workflows.roles import ROLES, has_role
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
 from .models import (
+    AffectedParty,
     Attachment,
     FacilityType,
     FollowUp,
@@ -65,6 +66,14 @@ HEARING_BEYOND_WINDOW = _("The hearing must be held within 20 working days of th
 HEARING_PLACE_REQUIRED = _("Give the place of the hearing.")
 HEARING_DATE_REQUIRED = _("Give the date of the hearing and the day its notice was sent.")
 HEARING_HELD_ON_MISMATCH = _("Enter the scheduled hearing date (%(date)s).")
+NEIGHBOURS_REQUIRED = _("Enter every affected neighbour: name, address and phone.")
+STATEMENT_PERIOD_OPEN = _(
+    "The applicant and the neighbours may still make statements until %(date)s; decide once every statement is"
+    " recorded or the period has ended."
+)
+STATEMENT_PERIOD_CLOSED = _("The statement period has ended.")
+STATEMENT_REQUIRED = _("Enter the statement.")
+STATEMENT_ALREADY_RECORDED = _("This statement has already been recorded.")
 HEARING_NOT_YET = _("A hearing cannot be recorded before it is held.")
 RATING_NOT_FINISHED = _("An application can be rated once it is finished.")
 RATING_ONCE = _("This application has already been rated.")
@@ -81,6 +90,9 @@ TOLD_NOT_ACCEPTED = _("has not been accepted.")
 TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
 TOLD_HEARING = _("goes to a hearing; the time limit is paused meanwhile.")
 TOLD_HEARING_SCHEDULED = _("hearing scheduled: date and place below.")
+TOLD_NEIGHBOURS = _(
+    "directly affects neighbours' major interests: you and the neighbours may make statements until the date below."
+)
 TOLD_EXTENDED = _("the statutory time limit has been extended by 10 working days.")
 TOLD_GRANTED = _("has been granted; the permit can be downloaded.")
 TOLD_REFUSED = _("has been refused; see the reasons and your rights.")
@@ -161,6 +173,12 @@ HEARING_BY_LAW_TEXT = "依法应当听证"
 HEARING_REQUEST_WORKING_DAYS = 5
 HEARING_WINDOW_WORKING_DAYS = 20
 HEARING_NOTICE_WORKING_DAYS = 7
+STATEMENT_WORKING_DAYS = 5
+# An SMS to a neighbour (not a user of the system); official text, so it stays Chinese.
+NEIGHBOUR_SMS_TEXT = (
+    "【昭通市住建局】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
+    "您可于{until}前向我局陈述意见。"
+)
 CHANGE_REASON_TEXT = "持证人申请变更许可事项"
 
 
@@ -591,14 +609,113 @@ def supplements_expire_due() -> int:
     return count
 
 
+def statement_period_open(application: PermitApplication) -> bool:
+    """Open until its end date, or until every party told has made a statement."""
+    until = application.statement_period_until
+    if until is None or clock.today() > until:
+        return False
+    return application.affected_parties.filter(statement_at__isnull=True).exists()
+
+
+def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[str, str]], acting_user: User) -> None:
+    """The reviewer's neighbours are told (SMS) and the applicant too; their statements are awaited."""
+    from workflows.sla.notifications import sms_backend
+
+    if application.statement_period_until is None:
+        application.statement_period_until = calendar.add_working_days(clock.today(), STATEMENT_WORKING_DAYS)
+    application.neighbours_affected = True
+    application.save(update_fields=["neighbours_affected", "statement_period_until"])
+    until = application.statement_period_until
+    now = clock.now()
+    if not application.affected_parties.filter(kind=AffectedParty.Kind.APPLICANT).exists():
+        AffectedParty.objects.create(
+            application=application,
+            kind=AffectedParty.Kind.APPLICANT,
+            name=application.applicant.display_name,
+            entered_by=acting_user,
+            notified_at=now,
+        )
+    known = set(application.affected_parties.values_list("name", "address"))
+    texts = []
+    for neighbour in neighbours:
+        if (neighbour["name"], neighbour["address"]) in known:
+            continue
+        AffectedParty.objects.create(
+            application=application,
+            kind=AffectedParty.Kind.NEIGHBOUR,
+            name=neighbour["name"],
+            address=neighbour["address"],
+            phone=neighbour["phone"],
+            entered_by=acting_user,
+            notified_at=now,
+        )
+        text = NEIGHBOUR_SMS_TEXT.format(address=application.address, number=application.number, until=until)
+        texts.append((neighbour["phone"], text))
+    _tell_applicant(application, TOLD_NEIGHBOURS, until.isoformat())
+
+    def send() -> None:
+        backend = sms_backend()
+        for phone, text in texts:
+            backend.send(phone=phone, text=text)
+
+    transaction.on_commit(send)
+    # Names and phones are personal data: the audit keeps only how many were told.
+    audit.record(
+        actor=acting_user,
+        action="application.neighbours.notify",
+        obj=application,
+        data={"neighbours": len(texts), "until": until.isoformat()},
+    )
+
+
+@transaction.atomic
+def party_statement_record(*, party: AffectedParty, acting_user: User, statement: str) -> AffectedParty:
+    """The applicant states online; a reviewer of the county records what a neighbour said."""
+    application = party.application
+    if party.kind == AffectedParty.Kind.APPLICANT:
+        _require_applicant(application, acting_user)
+    elif not (
+        acting_user.has_perm("outdoor_ads.review_permit")
+        and visible(acting_user, PermitApplication).filter(pk=application.pk).exists()
+    ):
+        raise PermissionDenied(NOT_A_STAFF_DECISION)
+    if not statement.strip():
+        raise ValidationError({"statement": STATEMENT_REQUIRED})
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    party = AffectedParty.objects.select_for_update().get(pk=party.pk)
+    if party.statement_at is not None:
+        raise ValidationError(STATEMENT_ALREADY_RECORDED)
+    if application.statement_period_until is None or clock.today() > application.statement_period_until:
+        raise ValidationError(STATEMENT_PERIOD_CLOSED)
+    party.statement = statement.strip()
+    party.statement_at = clock.now()
+    party.recorded_by = acting_user
+    party.save(update_fields=["statement", "statement_at", "recorded_by"])
+    audit.record(
+        actor=acting_user, action=f"application.statement.{party.kind}", obj=application, reason=party.statement
+    )
+    return party
+
+
 @transaction.atomic
 def application_review(
-    *, task: Any, acting_user: User, decision: str, comment: str, hearing_flag: bool = False
+    *,
+    task: Any,
+    acting_user: User,
+    decision: str,
+    comment: str,
+    hearing_flag: bool = False,
+    neighbours_affected: bool = False,
+    neighbours: list[dict[str, str]] | None = None,
 ) -> PermitApplication:
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.review) as activation:
         process: PermitProcess = activation.process
-        application = process.application
+        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        if neighbours_affected:
+            if not neighbours and not application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR).exists():
+                raise ValidationError({"neighbours": NEIGHBOURS_REQUIRED})
+            _neighbours_notify(application=application, neighbours=neighbours or [], acting_user=acting_user)
         process.countersigned = False
         process.hearing_flagged = bool(hearing_flag)
         process.save(update_fields=["countersigned", "hearing_flagged"])
@@ -857,6 +974,8 @@ def application_decide(
         granted = decision == "grant"
         if not comment:
             raise ValidationError({"comment": REASON_REQUIRED})
+        if statement_period_open(application):
+            raise ValidationError(STATEMENT_PERIOD_OPEN, params={"date": str(application.statement_period_until)})
         process.granted = granted
         process.save(update_fields=["granted"])
         application.decided_at = now

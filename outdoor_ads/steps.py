@@ -39,6 +39,8 @@ def _review(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
         decision=data["decision"],
         comment=data["comment"],
         hearing_flag=data.get("hearing_flag", False),
+        neighbours_affected=data.get("neighbours_affected", False),
+        neighbours=data.get("neighbours") or [],
     )
 
 

@@ -44,6 +44,9 @@ class PermitsApp(Application):
         views.ApplicationActionView.as_view(action="extend"),
         name="application_extend",
     )
+    party_statement_path = path(
+        "parties/<int:pk>/statement/", views.PartyStatementView.as_view(), name="party_statement"
+    )
     task_take_path = path("tasks/<int:task_pk>/take/", views.TaskTakeView.as_view(), name="task_take")
     apply_path = path("apply/", views.ApplyChooseView.as_view(), name="apply")
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")

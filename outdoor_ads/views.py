@@ -17,7 +17,7 @@ from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
 
 from . import forms, selectors, services
-from .models import Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
+from .models import AffectedParty, Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
 
 DONE = _("Done.")
 
@@ -120,6 +120,30 @@ class ApplicationActionView(generic.View):
         view.setup(request, pk=application.pk)
         context = view.get_context_data(pk=application.pk, **forms_)
         return render(request, ApplicationDetailView.template_name, context, status=400)
+
+
+class PartyStatementView(generic.View):
+    """The applicant's own statement, or a reviewer recording a neighbour's (ALL art. 36)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        party = get_object_or_404(AffectedParty, pk=pk)
+        application = get_visible_or_404(request.user, PermitApplication, pk=party.application_id)
+        url = reverse("ads:application_detail", kwargs={"pk": application.pk})
+        form = forms.StatementForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(services.STATEMENT_REQUIRED)
+            services.party_statement_record(
+                party=party,
+                acting_user=request.user,  # type: ignore[arg-type]
+                statement=form.cleaned_data["statement"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(url)
+        messages.success(request, DONE)
+        return HttpResponseRedirect(url)
 
 
 class TaskTakeView(generic.View):
