@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -194,6 +195,22 @@ def permit_list(*, user: Any) -> QuerySet[Permit]:
 def expired_permits(*, user: Any) -> QuerySet[Permit]:
     """Expired, not renewed, not cancelled: facilities to be removed (a source for enforcement cases)."""
     return permit_list(user=user).filter(status=Permit.Status.ACTIVE, valid_until__lt=clock.today())
+
+
+EXPIRING_WITHIN_DAYS = 30
+
+
+def permit_registry(*, user: Any, show: str) -> QuerySet[Permit]:
+    """Registry slices: active (still valid), expiring (within 30 days) and expired (to be removed)."""
+    today = clock.today()
+    active = permit_list(user=user).filter(status=Permit.Status.ACTIVE)
+    if show == "expired":
+        qs = expired_permits(user=user)
+    elif show == "expiring":
+        qs = active.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
+    else:
+        qs = active.filter(valid_until__gte=today)
+    return qs.order_by("valid_until", "number")
 
 
 def pending_requests(*, user: Any) -> QuerySet[PermitRequest]:

@@ -52,6 +52,7 @@ class PermitsApp(Application):
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")
     attachment_path = path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment")
     permits_path = path("permits/", views.PermitListView.as_view(), name="permit_list")
+    permit_export_path = path("permits/export.csv", views.PermitExportView.as_view(), name="permit_export")
     permit_detail_path = path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit_detail")
     permit_renew_path = path(
         "permits/<int:pk>/renew/", views.PermitActionView.as_view(action="renew"), name="permit_renew"

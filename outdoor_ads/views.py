@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.models import Task
 
+from workflows import clock
 from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
 
@@ -222,14 +224,81 @@ class PermitListView(generic.TemplateView):
         context = super().get_context_data(**kwargs)
         show = self.request.GET.get("show", "active")
         user = self.request.user
-        if show == "expired":
-            permits = selectors.expired_permits(user=user)
+        if show in ("expired", "expiring"):
+            permits = selectors.permit_registry(user=user, show=show)
         elif show == "all":
             permits = selectors.permit_list(user=user)
         else:
             permits = selectors.permit_list(user=user).filter(status=Permit.Status.ACTIVE)
         context.update({"permits": permits, "show": show})
         return context
+
+
+EXPORT_SHOWS = ("active", "expiring", "expired")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection).
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+class PermitExportView(PermissionRequiredMixin, generic.View):
+    """The permit registry as CSV for staff, scoped to the user's county like every list."""
+
+    # Bureau staff of the process and the (read-only) supervisors; never applicants.
+    permission_required = ("outdoor_ads.view_permitprocess", "workflows.view_supervision")
+    raise_exception = True
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        return any(user.has_perm(perm) for perm in self.get_permission_required())
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        show = request.GET.get("show", "active")
+        if show not in EXPORT_SHOWS:
+            raise Http404
+        today = clock.today()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="permits-{show}-{today.isoformat()}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                str(h)
+                for h in (
+                    _("Permit number"),
+                    _("Permit holder"),
+                    _("County"),
+                    _("Facility type"),
+                    _("Address"),
+                    _("Valid from"),
+                    _("Valid until"),
+                    _("Days left"),
+                    _("Status"),
+                )
+            ]
+        )
+        for permit in selectors.permit_registry(user=request.user, show=show):
+            application = permit.application
+            writer.writerow(
+                [
+                    _csv_cell(v)
+                    for v in (
+                        permit.number,
+                        permit.holder.display_name,
+                        permit.county.name,
+                        application.facility_name,
+                        application.address,
+                        permit.valid_from.isoformat(),
+                        permit.valid_until.isoformat(),
+                        (permit.valid_until - today).days,
+                        permit.get_status_display(),
+                    )
+                ]
+            )
+        return response
 
 
 class PermitDetailView(generic.TemplateView):
