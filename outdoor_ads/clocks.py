@@ -36,6 +36,8 @@ STEP_LIMITS = {
     "review": StepLimit(working_days=4, escalate_to="chief"),
     "countersign": StepLimit(working_days=2, escalate_to="chief"),
     "survey": StepLimit(working_days=3, escalate_to="chief"),
+    # Scheduling must leave the 7-working-day notice inside the 20-day hearing window.
+    "schedule_hearing": StepLimit(working_days=5, escalate_to="chief"),
     "hearing": StepLimit(working_days=20, escalate_to="chief"),
     "decide": StepLimit(working_days=4, escalate_to="chief"),
     "deliver": StepLimit(working_days=10, escalate_to="chief"),

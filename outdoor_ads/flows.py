@@ -94,11 +94,25 @@ class PermitFlow(SlaFlowMixin, flow.Flow):
     route_hearing = (
         flow.If(act.process.hearing_required)
         .Annotation(title=_("Hearing required or requested?"))
-        .Then(this.hearing)
+        .Then(this.schedule_hearing)
         .Else(this.decide)
     )
 
     # --- Hearing chair, never one of the reviewers (the clock is paused meanwhile) ---
+    # Time and place are notified >= 7 working days ahead, within 20 of the request (ALL art. 47-48).
+    schedule_hearing = (
+        View(StepView.as_view())
+        .Annotation(title=_("Schedule the hearing"))
+        .Permission("outdoor_ads.hear_permit")
+        .Restrict(this.not_a_reviewer)
+        .Next(this.route_hearing_scheduled)
+    )
+    route_hearing_scheduled = (
+        flow.If(act.process.is_hearing_scheduled)
+        .Annotation(title=_("Hearing scheduled (not waived)?"))
+        .Then(this.hearing)
+        .Else(this.decide)
+    )
     hearing = (
         View(StepView.as_view())
         .Annotation(title=_("Hold the hearing"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import County, User
 
 from .models import FacilityType, MaterialRequirement, PermitApplication, Rating
+from .services import NEIGHBOURS_REQUIRED
 from .uploads import UPLOAD_REQUIRED, CheckedUpload, check_uploads
 
 USCC_INVALID = _("A unified social credit code has 18 characters: digits and capital letters.")
@@ -296,6 +297,28 @@ class AcceptanceForm(StepForm):
         self.fields["missing_items"].choices = [*choices, ("other", _("Other (see the note)"))]  # type: ignore[attr-defined]
 
 
+NEIGHBOUR_LINE_INVALID = _("Line %(line)s: enter name, address and phone separated by commas.")
+NEIGHBOUR_PHONE_INVALID = _("Line %(line)s: enter a mobile (11 digits) or landline phone number.")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+NEIGHBOUR_SEPARATORS = re.compile(r"[,，;；\t]")
+
+
+def parse_neighbours(text: str) -> list[dict[str, str]]:
+    """One neighbour a line: name, address, phone; the address may itself contain commas."""
+    neighbours = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in NEIGHBOUR_SEPARATORS.split(line)]
+        if len(parts) < 3 or not parts[0] or not parts[-1] or not "".join(parts[1:-1]):
+            raise ValidationError(NEIGHBOUR_LINE_INVALID, params={"line": number})
+        phone = parts[-1].replace(" ", "")
+        if not (PHONE_RE.match(phone) or LANDLINE_RE.match(phone)):
+            raise ValidationError(NEIGHBOUR_PHONE_INVALID, params={"line": number})
+        neighbours.append({"name": parts[0], "address": "，".join(p for p in parts[1:-1] if p), "phone": phone})
+    return neighbours
+
+
 class ReviewForm(StepForm):
     decision = forms.ChoiceField(
         label=_("Review opinion"),
@@ -305,7 +328,30 @@ class ReviewForm(StepForm):
     hearing_flag = forms.BooleanField(
         label=_("Directly affects neighbours' major interests or the public interest (hearing)"), required=False
     )
+    neighbours_affected = forms.BooleanField(
+        label=_("Directly affects neighbours' major interests: notify them and hear their statements"), required=False
+    )
+    neighbours = forms.CharField(
+        label=_("Neighbours (one a line: name, address, phone)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     comment = forms.CharField(label=_("Review opinion text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_neighbours(self) -> list[dict[str, str]]:
+        return parse_neighbours(self.cleaned_data.get("neighbours") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("neighbours_affected") and not data.get("neighbours") and "neighbours" not in self.errors:
+            already = self.application is not None and self.application.affected_parties.filter(kind="neighbour")
+            if not already or not already.exists():
+                self.add_error("neighbours", NEIGHBOURS_REQUIRED)
+        return data
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CountersignForm(StepForm):
@@ -324,6 +370,21 @@ class SurveyForm(StepForm):
     )
     comment = forms.CharField(label=_("Survey record"), widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleFileField(label=_("Site photos"), required=True)
+
+
+class HearingScheduleForm(StepForm):
+    decision = forms.ChoiceField(
+        label=_("Hearing"),
+        choices=[("scheduled", _("Schedule the hearing")), ("waived", _("Applicant waived the hearing"))],
+        widget=forms.RadioSelect,
+    )
+    hearing_date = forms.DateField(
+        label=_("Hearing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Hearing place"), max_length=200, required=False)
+    notice_sent_on = forms.DateField(
+        label=_("Notice of time and place sent on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class HearingForm(StepForm):

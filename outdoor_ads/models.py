@@ -137,6 +137,9 @@ class PermitApplication(Jurisdictional):
     competent_authority = models.CharField(_("where to apply instead"), max_length=200, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    # ALL art. 36: a facility that directly affects neighbours' major interests → they and the applicant are heard.
+    neighbours_affected = models.BooleanField(_("directly affects neighbours' major interests"), default=False)
+    statement_period_until = models.DateField(_("statements accepted until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -209,6 +212,44 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
+
+
+class AffectedParty(models.Model):
+    """The applicant or a neighbour told of a facility that affects the neighbours, and what they said."""
+
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        NEIGHBOUR = "neighbour", _("Neighbour")
+
+    application = models.ForeignKey(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="affected_parties"
+    )
+    kind = models.CharField(_("party"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("notified at"), default=clock.now)
+    statement = models.TextField(_("statement of the party"), blank=True)
+    statement_at = models.DateTimeField(_("statement recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("affected party")
+        verbose_name_plural = _("affected parties")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Opinion(models.Model):
@@ -307,8 +348,53 @@ class PermitProcess(SubjectProcessMixin, Process):
         return bool(application.hearing_requested or self.hearing_flagged or (facility and facility.hearing_required))
 
     @property
+    def is_hearing_scheduled(self) -> bool:
+        hearing = Hearing.objects.filter(application_id=self.application_id).first()
+        return bool(hearing and hearing.scheduled_for)
+
+    @property
     def is_granted(self) -> bool:
         return bool(self.granted)
+
+
+class Hearing(models.Model):
+    """The hearing of one application (ALL art. 47-48): who was told when, and when and where it sits.
+
+    The party may request a hearing within 5 working days of the hearing notice (听证告知书);
+    the hearing is held within 20 working days of the request; the time and place are notified
+    at least 7 working days before. ALL art. 82 counts these periods in working days.
+    """
+
+    application = models.OneToOneField(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="hearing"
+    )
+    informed_on = models.DateField(_("party informed on"))
+    request_deadline = models.DateField(_("hearing request deadline"))
+    # A request made before the notice counts from the notice day: the 20-day window starts there.
+    requested_on = models.DateField(_("hearing requested on"), null=True, blank=True)
+    scheduled_for = models.DateField(_("hearing date"), null=True, blank=True)
+    place = models.CharField(_("hearing place"), max_length=200, blank=True)
+    notice_sent_on = models.DateField(_("notice of time and place sent on"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.scheduled_for or ''}"
+
+    @property
+    def window_start(self) -> Any:
+        return self.requested_on or self.informed_on
 
 
 class Permit(Jurisdictional):

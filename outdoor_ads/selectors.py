@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from workflows import audit, clock
 from workflows.jurisdiction import visible
 from workflows.roles import has_role
 
-from .models import FollowUp, Permit, PermitApplication, PermitProcess, PermitRequest
+from .models import FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
 
@@ -33,6 +34,10 @@ TIMELINE_LABELS = {
     "application.survey.deviates": gettext_lazy("Site surveyed: deviates"),
     "application.hearing.request": gettext_lazy("Hearing requested by the applicant"),
     "application.hearing.open": gettext_lazy("Hearing notice issued; the time limit is paused"),
+    "application.neighbours.notify": gettext_lazy("Applicant and neighbours told; statements awaited"),
+    "application.statement.applicant": gettext_lazy("Statement of the applicant recorded"),
+    "application.statement.neighbour": gettext_lazy("Statement of a neighbour recorded"),
+    "application.hearing.scheduled": gettext_lazy("Hearing scheduled"),
     "application.hearing.held": gettext_lazy("Hearing held"),
     "application.hearing.waived": gettext_lazy("Hearing waived"),
     "application.decision.grant": gettext_lazy("Permit granted"),
@@ -84,6 +89,7 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
 
     from .clocks import OVERALL
 
+    hearing = Hearing.objects.filter(application=application).first()
     clocks = list(clocks_for(application))
     overall = [c for c in clocks if c.rule.code == OVERALL]
     return {
@@ -102,7 +108,57 @@ def application_context(*, application: PermitApplication, user: Any) -> dict[st
         "permit": permit,
         "rating": rating,
         "requirement_titles": _requirement_titles(application),
+        "hearing": hearing,
+        "parties": parties_shown(application=application, user=user),
+        "statement_period_open": _statement_period_open(application),
+        "hearing_latest": _hearing_latest(hearing),
+        "may_request_hearing": is_owner and _may_request_hearing(application, process, hearing),
     }
+
+
+def parties_shown(*, application: PermitApplication, user: Any) -> list[dict[str, Any]]:
+    """Neighbours' phones are personal data: only the reviewer who entered them sees them whole."""
+    from workflows.masking import mask_phone
+
+    from .services import statement_period_open
+
+    period_open = statement_period_open(application)
+    may_record_neighbours = bool(getattr(user, "has_perm", None) and user.has_perm("outdoor_ads.review_permit"))
+    shown = []
+    for party in application.affected_parties.all():
+        if party.kind == party.Kind.APPLICANT:
+            may_record = application.applicant_id == getattr(user, "pk", None)
+        else:
+            may_record = may_record_neighbours
+        shown.append(
+            {
+                "party": party,
+                "phone": party.phone if party.entered_by_id == getattr(user, "pk", None) else mask_phone(party.phone),
+                "may_record": period_open and may_record and party.statement_at is None,
+            }
+        )
+    return shown
+
+
+def _statement_period_open(application: PermitApplication) -> bool:
+    from .services import statement_period_open
+
+    return statement_period_open(application)
+
+
+def _hearing_latest(hearing: Hearing | None) -> Any:
+    from .services import hearing_latest_date
+
+    return hearing_latest_date(hearing) if hearing is not None else None
+
+
+def _may_request_hearing(application: PermitApplication, process: Any, hearing: Hearing | None) -> bool:
+    if not application.is_open:
+        return False
+    if hearing is not None and application.status == PermitApplication.Status.HEARING:
+        waiting = hearing.requested_on is None and hearing.scheduled_for is None
+        return waiting and clock.today() <= hearing.request_deadline
+    return not application.hearing_requested and not (process and process.countersigned)
 
 
 def _requirement_titles(application: PermitApplication) -> dict[str, str]:
@@ -139,6 +195,22 @@ def permit_list(*, user: Any) -> QuerySet[Permit]:
 def expired_permits(*, user: Any) -> QuerySet[Permit]:
     """Expired, not renewed, not cancelled: facilities to be removed (a source for enforcement cases)."""
     return permit_list(user=user).filter(status=Permit.Status.ACTIVE, valid_until__lt=clock.today())
+
+
+EXPIRING_WITHIN_DAYS = 30
+
+
+def permit_registry(*, user: Any, show: str) -> QuerySet[Permit]:
+    """Registry slices: active (still valid), expiring (within 30 days) and expired (to be removed)."""
+    today = clock.today()
+    active = permit_list(user=user).filter(status=Permit.Status.ACTIVE)
+    if show == "expired":
+        qs = expired_permits(user=user)
+    elif show == "expiring":
+        qs = active.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=EXPIRING_WITHIN_DAYS))
+    else:
+        qs = active.filter(valid_until__gte=today)
+    return qs.order_by("valid_until", "number")
 
 
 def pending_requests(*, user: Any) -> QuerySet[PermitRequest]:

@@ -24,9 +24,11 @@ from workflows.roles import ROLES, has_role
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
 from .models import (
+    AffectedParty,
     Attachment,
     FacilityType,
     FollowUp,
+    Hearing,
     MaterialRequirement,
     Opinion,
     Permit,
@@ -53,6 +55,26 @@ NOT_A_STAFF_DECISION = _("You may not decide this.")
 EXTENSION_ONCE = _("The statutory limit may be extended only once.")
 EXTENSION_NOT_OPEN = _("Only an application under review can be extended.")
 HEARING_TOO_LATE = _("A hearing can be requested only before the review is countersigned.")
+HEARING_REQUEST_LATE = _("A hearing must be requested within 5 working days of the hearing notice.")
+HEARING_ALREADY_REQUESTED = _("A hearing has already been requested.")
+HEARING_NOTICE_IN_FUTURE = _("The notice of the hearing cannot be dated in the future.")
+HEARING_NOTICE_BEFORE_INFORMED = _("The notice of time and place cannot precede the hearing notice.")
+HEARING_NOTICE_TOO_SHORT = _(
+    "The hearing must be at least 7 working days after the notice of its time and place (on or after %(date)s)."
+)
+HEARING_BEYOND_WINDOW = _("The hearing must be held within 20 working days of the request (by %(date)s).")
+HEARING_PLACE_REQUIRED = _("Give the place of the hearing.")
+HEARING_DATE_REQUIRED = _("Give the date of the hearing and the day its notice was sent.")
+HEARING_HELD_ON_MISMATCH = _("Enter the scheduled hearing date (%(date)s).")
+NEIGHBOURS_REQUIRED = _("Enter every affected neighbour: name, address and phone.")
+STATEMENT_PERIOD_OPEN = _(
+    "The applicant and the neighbours may still make statements until %(date)s; decide once every statement is"
+    " recorded or the period has ended."
+)
+STATEMENT_PERIOD_CLOSED = _("The statement period has ended.")
+STATEMENT_REQUIRED = _("Enter the statement.")
+STATEMENT_ALREADY_RECORDED = _("This statement has already been recorded.")
+HEARING_NOT_YET = _("A hearing cannot be recorded before it is held.")
 RATING_NOT_FINISHED = _("An application can be rated once it is finished.")
 RATING_ONCE = _("This application has already been rated.")
 RENEWAL_TOO_LATE = _("A renewal must be applied for at least 30 days before the permit expires.")
@@ -67,6 +89,10 @@ TOLD_SUPPLEMENT = _("is incomplete: submit the listed materials online within 10
 TOLD_NOT_ACCEPTED = _("has not been accepted.")
 TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
 TOLD_HEARING = _("goes to a hearing; the time limit is paused meanwhile.")
+TOLD_HEARING_SCHEDULED = _("hearing scheduled: date and place below.")
+TOLD_NEIGHBOURS = _(
+    "directly affects neighbours' major interests: you and the neighbours may make statements until the date below."
+)
 TOLD_EXTENDED = _("the statutory time limit has been extended by 10 working days.")
 TOLD_GRANTED = _("has been granted; the permit can be downloaded.")
 TOLD_REFUSED = _("has been refused; see the reasons and your rights.")
@@ -145,6 +171,14 @@ HEARING_REQUESTED_TEXT = "申请人依法提出听证申请"
 HEARING_FLAGGED_TEXT = "该设施直接关系他人重大利益或涉及公共利益"
 HEARING_BY_LAW_TEXT = "依法应当听证"
 HEARING_REQUEST_WORKING_DAYS = 5
+HEARING_WINDOW_WORKING_DAYS = 20
+HEARING_NOTICE_WORKING_DAYS = 7
+STATEMENT_WORKING_DAYS = 5
+# An SMS to a neighbour (not a user of the system); official text, so it stays Chinese.
+NEIGHBOUR_SMS_TEXT = (
+    "【昭通市住建局】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
+    "您可于{until}前向我局陈述意见。"
+)
 CHANGE_REASON_TEXT = "持证人申请变更许可事项"
 
 
@@ -575,14 +609,113 @@ def supplements_expire_due() -> int:
     return count
 
 
+def statement_period_open(application: PermitApplication) -> bool:
+    """Open until its end date, or until every party told has made a statement."""
+    until = application.statement_period_until
+    if until is None or clock.today() > until:
+        return False
+    return application.affected_parties.filter(statement_at__isnull=True).exists()
+
+
+def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[str, str]], acting_user: User) -> None:
+    """The reviewer's neighbours are told (SMS) and the applicant too; their statements are awaited."""
+    from workflows.sla.notifications import sms_backend
+
+    if application.statement_period_until is None:
+        application.statement_period_until = calendar.add_working_days(clock.today(), STATEMENT_WORKING_DAYS)
+    application.neighbours_affected = True
+    application.save(update_fields=["neighbours_affected", "statement_period_until"])
+    until = application.statement_period_until
+    now = clock.now()
+    if not application.affected_parties.filter(kind=AffectedParty.Kind.APPLICANT).exists():
+        AffectedParty.objects.create(
+            application=application,
+            kind=AffectedParty.Kind.APPLICANT,
+            name=application.applicant.display_name,
+            entered_by=acting_user,
+            notified_at=now,
+        )
+    known = set(application.affected_parties.values_list("name", "address"))
+    texts = []
+    for neighbour in neighbours:
+        if (neighbour["name"], neighbour["address"]) in known:
+            continue
+        AffectedParty.objects.create(
+            application=application,
+            kind=AffectedParty.Kind.NEIGHBOUR,
+            name=neighbour["name"],
+            address=neighbour["address"],
+            phone=neighbour["phone"],
+            entered_by=acting_user,
+            notified_at=now,
+        )
+        text = NEIGHBOUR_SMS_TEXT.format(address=application.address, number=application.number, until=until)
+        texts.append((neighbour["phone"], text))
+    _tell_applicant(application, TOLD_NEIGHBOURS, until.isoformat())
+
+    def send() -> None:
+        backend = sms_backend()
+        for phone, text in texts:
+            backend.send(phone=phone, text=text)
+
+    transaction.on_commit(send)
+    # Names and phones are personal data: the audit keeps only how many were told.
+    audit.record(
+        actor=acting_user,
+        action="application.neighbours.notify",
+        obj=application,
+        data={"neighbours": len(texts), "until": until.isoformat()},
+    )
+
+
+@transaction.atomic
+def party_statement_record(*, party: AffectedParty, acting_user: User, statement: str) -> AffectedParty:
+    """The applicant states online; a reviewer of the county records what a neighbour said."""
+    application = party.application
+    if party.kind == AffectedParty.Kind.APPLICANT:
+        _require_applicant(application, acting_user)
+    elif not (
+        acting_user.has_perm("outdoor_ads.review_permit")
+        and visible(acting_user, PermitApplication).filter(pk=application.pk).exists()
+    ):
+        raise PermissionDenied(NOT_A_STAFF_DECISION)
+    if not statement.strip():
+        raise ValidationError({"statement": STATEMENT_REQUIRED})
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    party = AffectedParty.objects.select_for_update().get(pk=party.pk)
+    if party.statement_at is not None:
+        raise ValidationError(STATEMENT_ALREADY_RECORDED)
+    if application.statement_period_until is None or clock.today() > application.statement_period_until:
+        raise ValidationError(STATEMENT_PERIOD_CLOSED)
+    party.statement = statement.strip()
+    party.statement_at = clock.now()
+    party.recorded_by = acting_user
+    party.save(update_fields=["statement", "statement_at", "recorded_by"])
+    audit.record(
+        actor=acting_user, action=f"application.statement.{party.kind}", obj=application, reason=party.statement
+    )
+    return party
+
+
 @transaction.atomic
 def application_review(
-    *, task: Any, acting_user: User, decision: str, comment: str, hearing_flag: bool = False
+    *,
+    task: Any,
+    acting_user: User,
+    decision: str,
+    comment: str,
+    hearing_flag: bool = False,
+    neighbours_affected: bool = False,
+    neighbours: list[dict[str, str]] | None = None,
 ) -> PermitApplication:
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.review) as activation:
         process: PermitProcess = activation.process
-        application = process.application
+        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        if neighbours_affected:
+            if not neighbours and not application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR).exists():
+                raise ValidationError({"neighbours": NEIGHBOURS_REQUIRED})
+            _neighbours_notify(application=application, neighbours=neighbours or [], acting_user=acting_user)
         process.countersigned = False
         process.hearing_flagged = bool(hearing_flag)
         process.save(update_fields=["countersigned", "hearing_flagged"])
@@ -678,13 +811,23 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
         reason = HEARING_BY_LAW_TEXT
     # The notice is a reviewer's document; after a site survey the system issues it.
     issuer = acting_user if has_role(acting_user, "reviewer") or has_role(acting_user, "chief") else None
+    today = clock.today()
+    request_deadline = calendar.add_working_days(today, HEARING_REQUEST_WORKING_DAYS)
+    Hearing.objects.update_or_create(
+        application=application,
+        defaults={
+            "informed_on": today,
+            "request_deadline": request_deadline,
+            "requested_on": today if application.hearing_requested else None,
+        },
+    )
     _issue(
         application,
         "ad_hearing_notice",
         issuer,
         {
             "hearing_reason": reason,
-            "request_deadline": calendar.add_working_days(clock.today(), HEARING_REQUEST_WORKING_DAYS).isoformat(),
+            "request_deadline": request_deadline.isoformat(),
             "contact": application.county.name,
         },
     )
@@ -692,21 +835,114 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
     _tell_applicant(application, TOLD_HEARING)
 
 
+def hearing_latest_date(hearing: Hearing) -> dt.date:
+    return calendar.add_working_days(hearing.window_start, HEARING_WINDOW_WORKING_DAYS)
+
+
+def hearing_earliest_date(notice_sent_on: dt.date) -> dt.date:
+    return calendar.add_working_days(notice_sent_on, HEARING_NOTICE_WORKING_DAYS)
+
+
+def _resume_overall_clock(application: PermitApplication, acting_user: User) -> None:
+    from workflows.sla.services import clock_resume
+
+    item = overall_clock(application)
+    if item is not None and item.is_paused:
+        clock_resume(clock=item, acting_user=acting_user)
+
+
+@transaction.atomic
+def application_hearing_schedule(
+    *,
+    task: Any,
+    acting_user: User,
+    decision: str,
+    comment: str = "",
+    hearing_date: dt.date | None = None,
+    place: str = "",
+    notice_sent_on: dt.date | None = None,
+) -> PermitApplication:
+    """The chair fixes date and place, or records that the party waived the hearing (clock resumes)."""
+    flow = _flow()
+    with task_execution(task=task, acting_user=acting_user, node=flow.schedule_hearing) as activation:
+        process: PermitProcess = activation.process
+        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        hearing = Hearing.objects.select_for_update().get(application=application)
+        if decision == "waived":
+            if not comment.strip():
+                raise ValidationError({"comment": REASON_REQUIRED})
+            hearing.scheduled_for = None
+            hearing.save(update_fields=["scheduled_for"])
+            application.status = Status.DECIDING
+            application.save(update_fields=["status"])
+            _resume_overall_clock(application, acting_user)
+        else:
+            if hearing_date is None or notice_sent_on is None:
+                raise ValidationError({"hearing_date": HEARING_DATE_REQUIRED})
+            if not place.strip():
+                raise ValidationError({"place": HEARING_PLACE_REQUIRED})
+            if notice_sent_on > clock.today():
+                raise ValidationError({"notice_sent_on": HEARING_NOTICE_IN_FUTURE})
+            if notice_sent_on < hearing.informed_on:
+                raise ValidationError({"notice_sent_on": HEARING_NOTICE_BEFORE_INFORMED})
+            earliest = hearing_earliest_date(notice_sent_on)
+            if hearing_date < earliest:
+                raise ValidationError(
+                    {"hearing_date": ValidationError(HEARING_NOTICE_TOO_SHORT, params={"date": earliest.isoformat()})}
+                )
+            latest = hearing_latest_date(hearing)
+            if hearing_date > latest:
+                raise ValidationError(
+                    {"hearing_date": ValidationError(HEARING_BEYOND_WINDOW, params={"date": latest.isoformat()})}
+                )
+            hearing.scheduled_for = hearing_date
+            hearing.place = place.strip()
+            hearing.notice_sent_on = notice_sent_on
+            hearing.scheduled_by = acting_user
+            hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
+            _tell_applicant(application, TOLD_HEARING_SCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
+        data = {
+            "hearing_date": hearing_date.isoformat() if hearing_date else None,
+            "place": place,
+            "notice_sent_on": notice_sent_on.isoformat() if notice_sent_on else None,
+        }
+        _record_opinion(
+            application=application,
+            step=Opinion.Step.HEARING,
+            decision=decision,
+            comment=comment,
+            author=acting_user,
+            data=data,
+        )
+        audit.record(
+            actor=acting_user, action=f"application.hearing.{decision}", obj=application, reason=comment, data=data
+        )
+    return application
+
+
 @transaction.atomic
 def application_hearing(
     *, task: Any, acting_user: User, decision: str, comment: str, held_on: dt.date | None = None
 ) -> PermitApplication:
+    """The hearing record is completed: the overall clock resumes."""
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.hearing) as activation:
         process: PermitProcess = activation.process
         application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        hearing = Hearing.objects.select_for_update().get(application=application)
+        if decision == "held":
+            scheduled = hearing.scheduled_for
+            if held_on is None or (scheduled is not None and held_on != scheduled):
+                raise ValidationError(
+                    {"held_on": ValidationError(HEARING_HELD_ON_MISMATCH, params={"date": str(scheduled)})}
+                )
+            if held_on > clock.today():
+                raise ValidationError({"held_on": HEARING_NOT_YET})
+            hearing.held_on = held_on
+            hearing.save(update_fields=["held_on"])
         application.status = Status.DECIDING
         application.save(update_fields=["status"])
-        from workflows.sla.services import clock_resume
-
-        item = overall_clock(application)
-        if item is not None and item.is_paused:
-            clock_resume(clock=item, acting_user=acting_user)
+        _resume_overall_clock(application, acting_user)
         _record_opinion(
             application=application,
             step=Opinion.Step.HEARING,
@@ -738,6 +974,8 @@ def application_decide(
         granted = decision == "grant"
         if not comment:
             raise ValidationError({"comment": REASON_REQUIRED})
+        if statement_period_open(application):
+            raise ValidationError(STATEMENT_PERIOD_OPEN, params={"date": str(application.statement_period_until)})
         process.granted = granted
         process.save(update_fields=["granted"])
         application.decided_at = now
@@ -845,7 +1083,16 @@ def application_request_hearing(*, application: PermitApplication, acting_user: 
     _require_applicant(application, acting_user)
     application = PermitApplication.objects.select_for_update().get(pk=application.pk)
     process = _process_of(application)
-    if not application.is_open or process.countersigned:
+    hearing = Hearing.objects.select_for_update().filter(application=application).first()
+    if hearing is not None and application.status == Status.HEARING and hearing.scheduled_for is None:
+        # Told of the right by the hearing notice: 5 working days to ask (ALL art. 47).
+        if hearing.requested_on is not None:
+            raise ValidationError(HEARING_ALREADY_REQUESTED)
+        if clock.today() > hearing.request_deadline:
+            raise ValidationError(HEARING_REQUEST_LATE)
+        hearing.requested_on = clock.today()
+        hearing.save(update_fields=["requested_on"])
+    elif not application.is_open or process.countersigned:
         raise ValidationError(HEARING_TOO_LATE)
     application.hearing_requested = True
     application.save(update_fields=["hearing_requested"])

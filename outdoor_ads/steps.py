@@ -39,6 +39,8 @@ def _review(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
         decision=data["decision"],
         comment=data["comment"],
         hearing_flag=data.get("hearing_flag", False),
+        neighbours_affected=data.get("neighbours_affected", False),
+        neighbours=data.get("neighbours") or [],
     )
 
 
@@ -51,6 +53,18 @@ def _countersign(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
 def _survey(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
     services.application_survey(
         task=task, acting_user=acting_user, decision=data["decision"], comment=data["comment"], photos=data["photos"]
+    )
+
+
+def _schedule_hearing(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
+    services.application_hearing_schedule(
+        task=task,
+        acting_user=acting_user,
+        decision=data["decision"],
+        comment=data.get("comment", ""),
+        hearing_date=data.get("hearing_date"),
+        place=data.get("place", ""),
+        notice_sent_on=data.get("notice_sent_on"),
     )
 
 
@@ -86,6 +100,12 @@ def register() -> None:
     register_step(PermitFlow.review, form_class=forms.ReviewForm, complete=_review, **common)  # type: ignore[arg-type]
     register_step(PermitFlow.countersign, form_class=forms.CountersignForm, complete=_countersign, **common)  # type: ignore[arg-type]
     register_step(PermitFlow.survey, form_class=forms.SurveyForm, complete=_survey, **common)  # type: ignore[arg-type]
+    register_step(
+        PermitFlow.schedule_hearing,  # type: ignore[arg-type]
+        form_class=forms.HearingScheduleForm,
+        complete=_schedule_hearing,
+        **common,  # type: ignore[arg-type]
+    )
     register_step(PermitFlow.hearing, form_class=forms.HearingForm, complete=_hearing, **common)  # type: ignore[arg-type]
     register_step(PermitFlow.decide, form_class=forms.DecisionForm, complete=_decide, **common)  # type: ignore[arg-type]
     register_step(PermitFlow.deliver, form_class=forms.DeliveryForm, complete=_deliver, **common)  # type: ignore[arg-type]

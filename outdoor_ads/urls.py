@@ -44,11 +44,15 @@ class PermitsApp(Application):
         views.ApplicationActionView.as_view(action="extend"),
         name="application_extend",
     )
+    party_statement_path = path(
+        "parties/<int:pk>/statement/", views.PartyStatementView.as_view(), name="party_statement"
+    )
     task_take_path = path("tasks/<int:task_pk>/take/", views.TaskTakeView.as_view(), name="task_take")
     apply_path = path("apply/", views.ApplyChooseView.as_view(), name="apply")
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")
     attachment_path = path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment")
     permits_path = path("permits/", views.PermitListView.as_view(), name="permit_list")
+    permit_export_path = path("permits/export.csv", views.PermitExportView.as_view(), name="permit_export")
     permit_detail_path = path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit_detail")
     permit_renew_path = path(
         "permits/<int:pk>/renew/", views.PermitActionView.as_view(action="renew"), name="permit_renew"

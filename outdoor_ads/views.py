@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.models import Task
 
+from workflows import clock
 from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
 
 from . import forms, selectors, services
-from .models import Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
+from .models import AffectedParty, Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
 
 DONE = _("Done.")
 
@@ -122,6 +124,30 @@ class ApplicationActionView(generic.View):
         return render(request, ApplicationDetailView.template_name, context, status=400)
 
 
+class PartyStatementView(generic.View):
+    """The applicant's own statement, or a reviewer recording a neighbour's (ALL art. 36)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        party = get_object_or_404(AffectedParty, pk=pk)
+        application = get_visible_or_404(request.user, PermitApplication, pk=party.application_id)
+        url = reverse("ads:application_detail", kwargs={"pk": application.pk})
+        form = forms.StatementForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(services.STATEMENT_REQUIRED)
+            services.party_statement_record(
+                party=party,
+                acting_user=request.user,  # type: ignore[arg-type]
+                statement=form.cleaned_data["statement"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(url)
+        messages.success(request, DONE)
+        return HttpResponseRedirect(url)
+
+
 class TaskTakeView(generic.View):
     """ "Handle this step" on an application page: claim the task (or keep it) and open its form."""
 
@@ -198,14 +224,81 @@ class PermitListView(generic.TemplateView):
         context = super().get_context_data(**kwargs)
         show = self.request.GET.get("show", "active")
         user = self.request.user
-        if show == "expired":
-            permits = selectors.expired_permits(user=user)
+        if show in ("expired", "expiring"):
+            permits = selectors.permit_registry(user=user, show=show)
         elif show == "all":
             permits = selectors.permit_list(user=user)
         else:
             permits = selectors.permit_list(user=user).filter(status=Permit.Status.ACTIVE)
         context.update({"permits": permits, "show": show})
         return context
+
+
+EXPORT_SHOWS = ("active", "expiring", "expired")
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection).
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+class PermitExportView(PermissionRequiredMixin, generic.View):
+    """The permit registry as CSV for staff, scoped to the user's county like every list."""
+
+    # Bureau staff of the process and the (read-only) supervisors; never applicants.
+    permission_required = ("outdoor_ads.view_permitprocess", "workflows.view_supervision")
+    raise_exception = True
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        return any(user.has_perm(perm) for perm in self.get_permission_required())
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        show = request.GET.get("show", "active")
+        if show not in EXPORT_SHOWS:
+            raise Http404
+        today = clock.today()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="permits-{show}-{today.isoformat()}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                str(h)
+                for h in (
+                    _("Permit number"),
+                    _("Permit holder"),
+                    _("County"),
+                    _("Facility type"),
+                    _("Address"),
+                    _("Valid from"),
+                    _("Valid until"),
+                    _("Days left"),
+                    _("Status"),
+                )
+            ]
+        )
+        for permit in selectors.permit_registry(user=request.user, show=show):
+            application = permit.application
+            writer.writerow(
+                [
+                    _csv_cell(v)
+                    for v in (
+                        permit.number,
+                        permit.holder.display_name,
+                        permit.county.name,
+                        application.facility_name,
+                        application.address,
+                        permit.valid_from.isoformat(),
+                        permit.valid_until.isoformat(),
+                        (permit.valid_until - today).days,
+                        permit.get_status_display(),
+                    )
+                ]
+            )
+        return response
 
 
 class PermitDetailView(generic.TemplateView):

@@ -340,7 +340,9 @@ class _VisibleProcessesMixin:
 
     def get_queryset(self) -> Any:
         qs = super().get_queryset()  # type: ignore[misc]
-        return qs.filter(pk__in=visible_process_ids(self.request.user, self.flow_class))
+        qs = qs.filter(pk__in=visible_process_ids(self.request.user, self.flow_class))
+        # viewflow annotates a Count: GROUP BY drops Meta.ordering, so pages would be unstable.
+        return qs if qs.ordered else qs.order_by("-created", "-pk")
 
 
 class _VisibleDashboardView(viewflow_views.DashboardView):

@@ -171,3 +171,22 @@ def test_viewflow_lists_are_scoped_to_the_county(client_as, demo_users):
         other = client_as("reviewer_ludian").get(path)
         assert other.status_code == 200
         assert needle not in other.content.decode(), path
+
+
+def test_process_list_is_ordered_newest_first_for_stable_pages(client_as):
+    import re
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    web_apply(client_as("applicant"))
+    first = latest_application()
+    web_apply(client_as("applicant"))
+    second = latest_application()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        page = client_as("clerk").get("/permit/flows/")
+    assert page.status_code == 200
+    ids = [int(i) for i in re.findall(r'href="/permit/(\d+)/"', page.content.decode())]
+    ordered = list(dict.fromkeys(ids))
+    assert ordered[:2] == [second.process.pk, first.process.pk]

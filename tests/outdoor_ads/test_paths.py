@@ -124,42 +124,6 @@ def test_late_acceptance_counts_from_the_day_the_application_arrived(client_as):
     assert overall_clock(application).start_date == dt.date(2026, 12, 1)
 
 
-def test_hearing_pauses_the_clock(client_as):
-    clock.set_now(at(dt.date(2026, 12, 1)))
-    web_apply(client_as("applicant"), hearing_requested="on")
-    application = latest_application()
-    web_act(client_as("clerk"), application, PermitFlow.accept, {"decision": "accept"})
-    web_act(client_as("reviewer"), application, PermitFlow.review, {"decision": "recommend_grant", "comment": "同意"})
-    clock.set_now(at(dt.date(2026, 12, 3)))
-    web_act(client_as("reviewer2"), application, PermitFlow.countersign, {"decision": "agree"})
-    application.refresh_from_db()
-    assert application.status == Status.HEARING
-    item = overall_clock(application)
-    assert item.is_paused
-    due_before = item.due_date
-    hearing_notice = documents_for(application).get(kind="ad_hearing_notice")
-    assert hearing_notice.data["hearing_reason"] == "申请人依法提出听证申请"
-    assert hearing_notice.data["request_deadline"] == "2026-12-10"
-    # the reviewers may not chair the hearing
-    task = open_task(application, PermitFlow.hearing)
-    assert client_as("chief").post(task.reverse("assign")).status_code == 302
-    clock.set_now(at(dt.date(2026, 12, 10)))
-    response = web_act(
-        client_as("chief"),
-        application,
-        PermitFlow.hearing,
-        {"decision": "held", "held_on": "2026-12-10", "comment": "相邻住户无异议"},
-    )
-    assert response.status_code == 302
-    item = overall_clock(application)
-    assert not item.is_paused
-    assert item.working_days_paused == 5  # 4–10 Dec
-    assert item.due_date == due_before + dt.timedelta(days=7)
-    application.refresh_from_db()
-    assert application.status == Status.DECIDING
-    assert open_task(application).flow_task is PermitFlow.decide
-
-
 def test_chief_extends_once_with_a_reason(client_as):
     clock.set_now(at(dt.date(2026, 12, 1)))
     web_apply(client_as("applicant"))
