@@ -39,6 +39,13 @@ def _reset_clock() -> Iterator[None]:
     clock.reset()
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_dir(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Checkpoints live outside the database, so they outlive each test's flushed database:
+    # every test gets its own directory, or one test's checkpoint would read as another's truncation.
+    settings.XIUHUA_AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("audit-anchors")  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def demo_users(db: None) -> dict[str, object]:
     """Every demo account, keyed by username, with roles and jurisdictions synced."""

@@ -75,9 +75,13 @@ class User(AbstractUser):
 
 
 class AuditEntry(models.Model):
-    """One append-only row of the audit trail; ``hash`` chains it to the row before.
+    """One append-only row of the audit trail, written by ``workflows.audit.record``.
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+    ``mac`` is an HMAC of the row's content under ``XIUHUA_AUDIT_KEY`` (kept outside the
+    database), computed when the row is written, so a row edited behind the application's back
+    no longer matches. Writers take no lock: the sealing task chains committed rows into
+    ``AuditSeal`` afterwards. On PostgreSQL triggers refuse UPDATE and DELETE and queue every
+    new row in ``AuditPending`` (migrations 0002 and audit_0003).
     """
 
     at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
@@ -92,8 +96,7 @@ class AuditEntry(models.Model):
     county = models.ForeignKey(County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(_("content MAC"), max_length=64)
 
     class Meta:
         ordering = ["id"]
@@ -105,14 +108,33 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
 
-class AuditChainHead(models.Model):
-    """A single row locked by each writer so the chain has one order and no forks."""
+class AuditPending(models.Model):
+    """An audit row not yet chained: the outbox of the sealing task (filled by a database trigger)."""
 
-    last_hash = models.CharField(max_length=64)
-    count = models.PositiveBigIntegerField(default=0)
+    entry = models.OneToOneField(AuditEntry, primary_key=True, on_delete=models.DO_NOTHING, related_name="+")
 
     def __str__(self) -> str:
-        return f"{self.count} rows, head {self.last_hash[:12]}"
+        return f"pending {self.entry_id}"
+
+
+class AuditSeal(models.Model):
+    """Position ``seq`` of the audit chain: an entry's MAC keyed to the seal before (append-only).
+
+    Only the sealing task writes here, one batch at a time, so writers of audit rows never wait
+    for each other; the newest seal is the chain's head and is anchored outside the database.
+    """
+
+    seq = models.PositiveBigIntegerField(primary_key=True)
+    entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="seal")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
 
 
 class Capability(models.Model):

@@ -55,3 +55,11 @@ def probe(token: str, hold_seconds: float = 0.0) -> None:
         return
     time.sleep(hold_seconds)
     WorkerProbe.objects.filter(pk=row.pk, finished_at__isnull=True).update(finished_at=clock.now())
+
+
+@shared_task(name="workflows.tasks.seal_audit_trail", ignore_result=True)
+def seal_audit_trail() -> int:
+    """Chain the committed audit rows and checkpoint the head outside the database (see audit.py)."""
+    from . import audit
+
+    return audit.seal_pending()

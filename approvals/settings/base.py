@@ -177,10 +177,17 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 XIUHUA_SWEEP_SECONDS = int(os.environ.get("XIUHUA_SWEEP_SECONDS", "60"))
+# How often committed audit rows are chained and the chain's head is checkpointed outside the
+# database: rows newer than the last checkpoint are the only ones a truncation could hide.
+XIUHUA_AUDIT_SEAL_SECONDS = int(os.environ.get("XIUHUA_AUDIT_SEAL_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-clocks": {
         "task": "workflows.tasks.sweep",
         "schedule": timedelta(seconds=XIUHUA_SWEEP_SECONDS),
+    },
+    "seal-audit-trail": {
+        "task": "workflows.tasks.seal_audit_trail",
+        "schedule": timedelta(seconds=XIUHUA_AUDIT_SEAL_SECONDS),
     },
 }
 
@@ -195,6 +202,11 @@ XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "http://127.0.
 # Official PDFs render in a pool of worker processes; a render past the limit is killed.
 XIUHUA_DOCUMENT_RENDER_TIMEOUT = float(os.environ.get("XIUHUA_DOCUMENT_RENDER_TIMEOUT", "30"))
 XIUHUA_DOCUMENT_RENDER_PROCESSES = int(os.environ.get("XIUHUA_DOCUMENT_RENDER_PROCESSES", "2"))
+
+# The audit trail's HMAC key lives outside the database (production requires it), and so do
+# its signed checkpoints: in production a directory the database's administrators cannot write.
+XIUHUA_AUDIT_KEY = os.environ.get("XIUHUA_AUDIT_KEY", "")
+XIUHUA_AUDIT_ANCHOR_DIR = Path(os.environ.get("XIUHUA_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
 
 LOGGING = {
     "version": 1,

@@ -5,11 +5,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, env_bool
+from .base import DATABASES, SECRET_KEY, XIUHUA_AUDIT_KEY, env_bool
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 50 random characters.")
+if len(XIUHUA_AUDIT_KEY) < 32 or XIUHUA_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "XIUHUA_AUDIT_KEY must be set to at least 32 random characters, different from DJANGO_SECRET_KEY."
+    )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://…")
 if not os.environ.get("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):

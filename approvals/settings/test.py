@@ -16,4 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+XIUHUA_AUDIT_KEY = "test-only-audit-key-not-secret"  # noqa: S105
+XIUHUA_AUDIT_ANCHOR_DIR = Path(os.environ.get("XIUHUA_AUDIT_ANCHOR_DIR") or tempfile.mkdtemp(prefix="xiuhua-anchors-"))
 XIUHUA_ENVIRONMENT = "test"

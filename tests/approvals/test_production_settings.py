@@ -12,6 +12,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "approvals.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "XIUHUA_AUDIT_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "xiuhua.example.invalid",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://xiuhua@127.0.0.1:5432/xiuhua"),
         "CELERY_BROKER_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -44,3 +45,19 @@ def test_production_refuses_sqlite():
     )
     assert result.returncode != 0
     assert "Production runs on PostgreSQL" in result.stderr
+
+
+def test_production_refuses_a_missing_or_reused_audit_key():
+    missing = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=production_env(XIUHUA_AUDIT_KEY=""), capture_output=True, text=True,
+    )
+    assert missing.returncode != 0
+    assert "XIUHUA_AUDIT_KEY must be set" in missing.stderr
+    secret = secrets.token_urlsafe(64)
+    reused = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env=production_env(DJANGO_SECRET_KEY=secret, XIUHUA_AUDIT_KEY=secret), capture_output=True, text=True,
+    )
+    assert reused.returncode != 0
+    assert "different from DJANGO_SECRET_KEY" in reused.stderr
