@@ -111,7 +111,7 @@ def _lookup_code() -> str:
 
 def _next_number(county: County) -> str:
     # Numbers are per county and year; locking the county row serialises concurrent submissions.
-    County.objects.select_for_update().filter(pk=county.pk).exists()
+    County.objects.select_for_update(no_key=True).filter(pk=county.pk).exists()
     prefix = f"GG{clock.today().year}{county.code}"
     last = (
         PermitApplication.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
@@ -321,6 +321,13 @@ def _process_of(application: PermitApplication) -> PermitProcess:
     return PermitProcess.objects.get(application=application)
 
 
+def _lock_application(application: PermitApplication) -> PermitApplication:
+    """Lock for a service that acts outside a step: its process row first, then the application —
+    the order every step takes (workflows.concurrency), so a step and this service cannot deadlock."""
+    PermitProcess.objects.select_for_update().filter(application_id=application.pk).exists()
+    return PermitApplication.objects.select_for_update(no_key=True).get(pk=application.pk)
+
+
 def _flow() -> Any:
     from .flows import PermitFlow
 
@@ -445,7 +452,7 @@ def application_accept_decide(
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.accept) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
         now = clock.now()
         if decision == "supplement":
             if application.supplement_requested_at is not None:
@@ -543,7 +550,7 @@ def application_supplement_answer(
 ) -> PermitApplication:
     """The applicant answers the supplement notice online; the clerk decides on acceptance again."""
     _require_applicant(application, acting_user)
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     task = _open_supplement_task(application)
     if application.status != Status.SUPPLEMENT or task is None:
         raise ValidationError(NO_SUPPLEMENT_PENDING)
@@ -577,7 +584,7 @@ def application_supplement_answer(
 @transaction.atomic
 def application_supplement_expire(*, application: PermitApplication) -> bool:
     """No answer within the supplement period: the application is treated as withdrawn."""
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     task = _open_supplement_task(application)
     if application.status != Status.SUPPLEMENT or task is None:
         return False
@@ -681,8 +688,8 @@ def party_statement_record(*, party: AffectedParty, acting_user: User, statement
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not statement.strip():
         raise ValidationError({"statement": STATEMENT_REQUIRED})
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
-    party = AffectedParty.objects.select_for_update().get(pk=party.pk)
+    application = _lock_application(application)
+    party = AffectedParty.objects.select_for_update(no_key=True).get(pk=party.pk)
     if party.statement_at is not None:
         raise ValidationError(STATEMENT_ALREADY_RECORDED)
     if application.statement_period_until is None or clock.today() > application.statement_period_until:
@@ -711,7 +718,7 @@ def application_review(
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.review) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
         if neighbours_affected:
             if not neighbours and not application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR).exists():
                 raise ValidationError({"neighbours": NEIGHBOURS_REQUIRED})
@@ -736,7 +743,7 @@ def application_countersign(*, task: Any, acting_user: User, decision: str, comm
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.countersign) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
         agreed = decision == "agree"
         process.countersigned = agreed
         process.save(update_fields=["countersigned"])
@@ -767,7 +774,7 @@ def application_survey(
     try:
         with task_execution(task=task, acting_user=acting_user, node=flow.survey) as activation:
             process: PermitProcess = activation.process
-            application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+            application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
             _store_attachments(
                 application=application,
                 uploads=[("survey", photo) for photo in photos],
@@ -866,8 +873,8 @@ def application_hearing_schedule(
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.schedule_hearing) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
-        hearing = Hearing.objects.select_for_update().get(application=application)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
+        hearing = Hearing.objects.select_for_update(no_key=True).get(application=application)
         if decision == "waived":
             if not comment.strip():
                 raise ValidationError({"comment": REASON_REQUIRED})
@@ -928,8 +935,8 @@ def application_hearing(
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.hearing) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
-        hearing = Hearing.objects.select_for_update().get(application=application)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
+        hearing = Hearing.objects.select_for_update(no_key=True).get(application=application)
         if decision == "held":
             scheduled = hearing.scheduled_for
             if held_on is None or (scheduled is not None and held_on != scheduled):
@@ -969,7 +976,7 @@ def application_decide(
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.decide) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
         now = clock.now()
         granted = decision == "grant"
         if not comment:
@@ -1046,7 +1053,7 @@ def application_deliver(*, task: Any, acting_user: User, method: str, comment: s
     flow = _flow()
     with task_execution(task=task, acting_user=acting_user, node=flow.deliver) as activation:
         process: PermitProcess = activation.process
-        application = PermitApplication.objects.select_for_update().get(pk=process.application_id)
+        application = PermitApplication.objects.select_for_update(no_key=True).get(pk=process.application_id)
         now = clock.now()
         application.status = Status.DELIVERED
         application.closed_at = now
@@ -1063,7 +1070,7 @@ def application_deliver(*, task: Any, acting_user: User, method: str, comment: s
 def application_withdraw(*, application: PermitApplication, acting_user: User, reason: str = "") -> PermitApplication:
     """The applicant withdraws before the decision: every open step is cancelled."""
     _require_applicant(application, acting_user)
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     if application.decided_at is not None or application.status in (Status.GRANTED, Status.DELIVERED, Status.REFUSED):
         raise ValidationError(ALREADY_DECIDED)
     if not application.is_open:
@@ -1081,9 +1088,9 @@ def application_withdraw(*, application: PermitApplication, acting_user: User, r
 @transaction.atomic
 def application_request_hearing(*, application: PermitApplication, acting_user: User) -> PermitApplication:
     _require_applicant(application, acting_user)
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     process = _process_of(application)
-    hearing = Hearing.objects.select_for_update().filter(application=application).first()
+    hearing = Hearing.objects.select_for_update(no_key=True).filter(application=application).first()
     if hearing is not None and application.status == Status.HEARING and hearing.scheduled_for is None:
         # Told of the right by the hearing notice: 5 working days to ask (ALL art. 47).
         if hearing.requested_on is not None:
@@ -1114,7 +1121,7 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     if application.extended_at is not None:
         raise ValidationError(EXTENSION_ONCE)
     if application.accepted_at is None or not application.is_open:
@@ -1152,7 +1159,7 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
 @transaction.atomic
 def application_rate(*, application: PermitApplication, acting_user: User, score: str, comment: str = "") -> Rating:
     _require_applicant(application, acting_user)
-    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    application = _lock_application(application)
     if not application.is_final and application.status != Status.GRANTED:
         raise ValidationError(RATING_NOT_FINISHED)
     if Rating.objects.filter(application=application).exists():
@@ -1175,7 +1182,7 @@ def followup_resolve(*, follow_up: FollowUp, acting_user: User, note: str) -> Fo
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not note.strip():
         raise ValidationError({"note": REASON_REQUIRED})
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(no_key=True).get(pk=follow_up.pk)
     follow_up.resolved_at = clock.now()
     follow_up.resolved_by = acting_user
     follow_up.note = note
@@ -1209,7 +1216,7 @@ def permit_request_renewal(
     *, permit: Permit, acting_user: User, requested_until: dt.date, reason: str = ""
 ) -> PermitRequest:
     _require_holder(permit, acting_user)
-    permit = Permit.objects.select_for_update().get(pk=permit.pk)
+    permit = Permit.objects.select_for_update(no_key=True).get(pk=permit.pk)
     if permit.status != Permit.Status.ACTIVE or permit.is_expired():
         raise ValidationError(PERMIT_NOT_ACTIVE)
     if (permit.valid_until - clock.today()).days < RENEWAL_MIN_DAYS_BEFORE_EXPIRY:
@@ -1240,7 +1247,7 @@ def permit_request_change(
     *, permit: Permit, acting_user: User, changes: dict[str, str], reason: str = ""
 ) -> PermitRequest:
     _require_holder(permit, acting_user)
-    permit = Permit.objects.select_for_update().get(pk=permit.pk)
+    permit = Permit.objects.select_for_update(no_key=True).get(pk=permit.pk)
     if permit.status != Permit.Status.ACTIVE or permit.is_expired():
         raise ValidationError(PERMIT_NOT_ACTIVE)
     effective = {k: v for k, v in changes.items() if v and getattr(permit, k) != v}
@@ -1297,7 +1304,7 @@ def _apply_request(request: PermitRequest, acting_user: User | None) -> None:
 def permit_request_decide(*, request: PermitRequest, acting_user: User, decision: str, comment: str) -> PermitRequest:
     if not may_decide(acting_user, request.permit.application):
         raise PermissionDenied(NOT_A_STAFF_DECISION)
-    request = PermitRequest.objects.select_for_update().select_related("permit").get(pk=request.pk)
+    request = PermitRequest.objects.select_for_update(no_key=True).select_related("permit").get(pk=request.pk)
     if request.status != PermitRequest.Status.PENDING:
         raise ValidationError(REQUEST_DECIDED)
     if not comment.strip():
@@ -1324,7 +1331,7 @@ def renewals_deem_granted() -> int:
         kind=PermitRequest.Kind.RENEWAL, status=PermitRequest.Status.PENDING, permit__valid_until__lt=today
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            request = PermitRequest.objects.select_for_update().select_related("permit").get(pk=request_id)
+            request = PermitRequest.objects.select_for_update(no_key=True).select_related("permit").get(pk=request_id)
             if request.status != PermitRequest.Status.PENDING or request.permit.valid_until >= today:
                 continue
             request.status = PermitRequest.Status.DEEMED
@@ -1349,7 +1356,7 @@ def permit_cancel(*, permit: Permit, acting_user: User, reason: str) -> Permit:
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    permit = Permit.objects.select_for_update().get(pk=permit.pk)
+    permit = Permit.objects.select_for_update(no_key=True).get(pk=permit.pk)
     if permit.status != Permit.Status.ACTIVE:
         raise ValidationError(PERMIT_NOT_ACTIVE)
     permit.status = Permit.Status.CANCELLED
@@ -1374,7 +1381,7 @@ def expiry_reminders_send() -> int:
         .values_list("pk", flat=True)
     ):
         with transaction.atomic():
-            permit = Permit.objects.select_for_update().get(pk=permit_id)
+            permit = Permit.objects.select_for_update(no_key=True).get(pk=permit_id)
             if permit.reminder_sent_for == permit.valid_until:
                 continue
             permit.reminder_sent_for = permit.valid_until

@@ -34,6 +34,7 @@ from viewflow.workflow.flow import views as viewflow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .concurrency import retry_once
 from .jurisdiction import visible
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
@@ -200,6 +201,7 @@ def locked_task(task_or_pk: Any) -> Iterator[Any]:
         raise TaskConflict(TASK_BUSY) from exc
 
 
+@retry_once
 def claim_task(*, task: Any, acting_user: Any) -> Any:
     """Take a task from the queue; TaskConflict when someone else holds or finished it."""
     with locked_task(task) as task:
@@ -218,6 +220,7 @@ def claim_task(*, task: Any, acting_user: Any) -> Any:
         return task
 
 
+@retry_once
 def release_task(*, task: Any, acting_user: Any) -> Any:
     """Put a task the user holds back into the queue."""
     with locked_task(task) as task:

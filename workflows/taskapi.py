@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .concurrency import retry_once
 from .flowviews import TASK_NOT_YOURS, TaskConflict, claim_task, release_task, subject_visible, visible_process_ids
 
 
@@ -76,7 +77,8 @@ def register_step(
     step = Step(
         node=node,
         form_class=form_class,
-        complete=complete,
+        # The web page and the API both complete through here: a deadlock is retried once.
+        complete=retry_once(complete),
         template_name=template_name,
         context=context,
         success_url=success_url,

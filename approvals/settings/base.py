@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
     # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
     "workflows.flowviews.TaskUrlGuardMiddleware",
+    # After the task guard, so its process_exception is asked first: a transaction that collided
+    # twice is a 409 (workflows.concurrency).
+    "workflows.middleware.ConflictMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
 ]
 

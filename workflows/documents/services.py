@@ -145,7 +145,7 @@ def _next_sequence(kind: DocumentKind, county: County, year: int) -> int:
     DocumentCounter.objects.bulk_create(
         [DocumentCounter(kind=kind.code, county=county, year=year)], ignore_conflicts=True
     )
-    counter = DocumentCounter.objects.select_for_update().get(kind=kind.code, county=county, year=year)
+    counter = DocumentCounter.objects.select_for_update(no_key=True).get(kind=kind.code, county=county, year=year)
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
     return counter.last_sequence
