@@ -10,7 +10,7 @@ two transactions cannot each hold what the other waits for:
 4. the subject's SLA clock rows (``workflows.sla``);
 5. numbering rows, last: the county row that numbers applications, ``DocumentCounter`` for
    document numbers. They are the only rows shared by many subjects, so they are taken last
-   and held for the shortest time (PDFs are rendered after commit).
+   and held for the shortest time (nothing slow may follow them in the transaction).
 
 The audit trail takes no lock at all (``workflows.audit``). A row locked only to keep it stable
 while we read it, or because new rows will reference it, is locked with
