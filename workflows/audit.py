@@ -226,39 +226,52 @@ def _anchor_payload(seq: int, hash_: str, entry_id: int, at: str) -> dict[str, A
     return {"seq": seq, "hash": hash_, "entry": entry_id, "at": at}
 
 
-def read_anchors() -> Iterator[Anchor]:
-    """Every checkpoint ever written, oldest first; a line not signed with our key says so."""
+def _anchor_files() -> list[Path]:
     directory = anchor_dir()
     if not directory.is_dir():
-        return
-    for path in sorted(directory.glob(f"{ANCHOR_PREFIX}*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    line = json.loads(raw)
-                    payload = _anchor_payload(int(line["seq"]), str(line["hash"]), int(line["entry"]), str(line["at"]))
-                    signed = hmac.compare_digest(_mac(payload), str(line["mac"]))
-                except (ValueError, KeyError, TypeError):
-                    payload, signed = _anchor_payload(0, "", 0, ""), False
-                yield Anchor(
-                    seq=payload["seq"],
-                    hash=payload["hash"],
-                    entry_id=payload["entry"],
-                    at=payload["at"],
-                    file=path.name,
-                    line=number,
-                    signed=signed,
-                )
+        return []
+    # One file per UTC day: names sort in time order.
+    return sorted(directory.glob(f"{ANCHOR_PREFIX}*.jsonl"))
+
+
+def read_anchors(path: Path) -> Iterator[Anchor]:
+    """The checkpoints of one file in written order; a line not signed with our key says so."""
+    with path.open(encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = json.loads(raw)
+                payload = _anchor_payload(int(line["seq"]), str(line["hash"]), int(line["entry"]), str(line["at"]))
+                signed = hmac.compare_digest(_mac(payload), str(line["mac"]))
+            except (ValueError, KeyError, TypeError):
+                payload, signed = _anchor_payload(0, "", 0, ""), False
+            yield Anchor(
+                seq=payload["seq"],
+                hash=payload["hash"],
+                entry_id=payload["entry"],
+                at=payload["at"],
+                file=path.name,
+                line=number,
+                signed=signed,
+            )
+
+
+def _newest_of(path: Path) -> Anchor | None:
+    newest = None
+    for anchor in read_anchors(path):
+        if anchor.signed and (newest is None or anchor.seq >= newest.seq):
+            newest = anchor
+    return newest
 
 
 def latest_anchor() -> Anchor | None:
-    latest = None
-    for anchor in read_anchors():
-        if anchor.signed and (latest is None or anchor.seq >= latest.seq):
-            latest = anchor
-    return latest
+    """The newest checkpoint, read from the newest file that has one (not the whole history)."""
+    for path in reversed(_anchor_files()):
+        newest = _newest_of(path)
+        if newest is not None:
+            return newest
+    return None
 
 
 def write_anchor() -> Anchor | None:
@@ -316,11 +329,19 @@ def verify_chain() -> ChainReport:
 
     ``broken_at`` is the id of the first row that is wrong or missing (0 when no row can be named).
     """
+    # Every line must carry our signature. A chain that matches a checkpoint at position n
+    # matches every earlier one too (each seal covers all before it), so each day's newest
+    # checkpoint is compared: deleting the newest file still leaves the day before.
     anchors: dict[int, Anchor] = {}
-    for known in read_anchors():
-        if not known.signed:
-            return ChainReport(0, 0, BROKEN_ANCHOR_MAC % {"file": known.file, "line": known.line})
-        anchors[known.seq] = known
+    for path in _anchor_files():
+        newest = None
+        for known in read_anchors(path):
+            if not known.signed:
+                return ChainReport(0, 0, BROKEN_ANCHOR_MAC % {"file": known.file, "line": known.line})
+            if newest is None or known.seq >= newest.seq:
+                newest = known
+        if newest is not None:
+            anchors[newest.seq] = newest
     expected_prev = GENESIS_HASH
     checked = 0
     seals = AuditSeal.objects.select_related("entry").order_by("seq")

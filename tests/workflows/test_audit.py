@@ -207,3 +207,20 @@ def test_concurrent_writers_do_not_wait_for_each_other(demo_users):
     assert not errors
     assert audit.seal_pending() == 2
     assert audit.verify_chain().ok
+
+
+def test_deleting_the_newest_checkpoint_file_leaves_the_day_before(entries, settings, demo_users):
+    first_day = audit.seal_pending()
+    assert first_day == 3
+    today = next(settings.XIUHUA_AUDIT_ANCHOR_DIR.glob("anchors-*.jsonl"))
+    # Yesterday's file: the same signed checkpoint, as the sealer wrote it a day earlier.
+    (settings.XIUHUA_AUDIT_ANCHOR_DIR / "anchors-2000-01-01.jsonl").write_text(today.read_text())
+    audit.record(actor=demo_users["clerk"], action="test.fourth")
+    audit.seal_pending()
+    assert audit.latest_anchor().seq == 4
+    # Truncate to one row and remove the newest checkpoints: the older file still tells.
+    delete_newest(3)
+    today.unlink()
+    report = audit.verify_chain()
+    assert not report.ok
+    assert report.problem.startswith("chain truncated") and "has 3 rows, the database 1" in report.problem

@@ -70,7 +70,7 @@ def complete_accept(task, user):
     return api_as(user).post(f"/api/tasks/{task.pk}/complete/", {"decision": "accept"}, format="json")
 
 
-def test_a_real_deadlock_is_retried_and_both_transactions_succeed():
+def test_a_real_deadlock_is_retried_and_both_transactions_succeed(demo_users):
     """Two transactions lock two rows in opposite order: PostgreSQL aborts one; it runs again."""
     first, second = County.objects.order_by("pk").values_list("pk", flat=True)[:2]
     barrier = threading.Barrier(2)
