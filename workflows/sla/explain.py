@@ -102,11 +102,8 @@ def _explain(clock: Clock) -> str:
 
 def provisional_note(clock: Clock) -> str:
     """Why a provisional date may still move, and by what alone."""
-    years = sorted(
-        year
-        for year in range(clock.start_date.year, max(clock.due_date, clock.statutory_due_date or clock.due_date).year + 1)
-        if not calendar.has_schedule(year)
-    )
+    last = max(clock.due_date, clock.statutory_due_date or clock.due_date)
+    years = [year for year in range(clock.start_date.year, last.year + 1) if not calendar.has_schedule(year)]
     return _(
         "Provisional: the State Council has not yet published the holiday schedule of %(years)s. "
         "The statutory holidays of that year under the National Holidays Regulations were skipped; "

@@ -63,6 +63,8 @@ class HolidaySchedule(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Set by the recompute job once every open clock follows this version of the schedule.
+    recomputed_at = models.DateTimeField(_("open deadlines recomputed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
