@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
     "workflows.flowviews.TaskUrlGuardMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # A year without holiday schedule refuses with its reason (409), web and API alike.
+    "workflows.sla.middleware.CalendarDataMissingMiddleware",
 ]
 
 ROOT_URLCONF = "approvals.urls"

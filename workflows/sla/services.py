@@ -118,6 +118,12 @@ def _apply_dates(item: Clock) -> Dates:
 
 def _alert_missing_years(years: frozenset[int]) -> None:
     """Tell administrators once per year that deadlines reach into a year nobody has entered."""
+    missing_years_alert(years=years)
+
+
+@transaction.atomic
+def missing_years_alert(*, years: frozenset[int]) -> None:
+    """Tell administrators once per year that a deadline needs a year nobody has entered."""
     from .notifications import notify
 
     for year in sorted(years):
