@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
@@ -74,6 +75,9 @@ def test_schedule_entered_in_the_admin_moves_open_clocks_in_one_background_job(
     assert stopped.due_date == D(2027, 1, 11)
     with translation.override("zh-hans"):
         assert "仅调休上班日和连休调整日尚未确定" in crossing.explain()
+        html = render_to_string("sla/clock.html", {"clock": crossing})
+    assert 'data-testid="sla-provisional"' in html
+    assert "暂定：国务院尚未公布2027年的节假日安排" in html
 
     admin = client_as("admin")
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -163,3 +167,37 @@ def test_a_schedule_whose_job_was_lost_is_recomputed_by_the_sweep(
         assert services.recompute_if_pending() == 0  # done: the schedule is marked recomputed
     item.refresh_from_db()
     assert item.due_date == D(2027, 1, 11)
+
+
+def test_an_overdue_warning_the_new_date_no_longer_reaches_is_withdrawn(
+    demo_users: dict, eager_celery: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from workflows.sla.firing import sweep_clocks
+    from workflows.sla.models import Escalation, Firing
+
+    county = County.objects.get(name="昭阳区")
+    item = _start(county, demo_users["reviewer"], at(2026, 12, 21))
+    assert item.due_date == D(2027, 1, 8)
+    with clock.travel(at(2027, 1, 11, 9)):  # provisional date passed: red, escalated to the chief
+        sweep_clocks()
+        assert set(Firing.objects.filter(clock=item).values_list("level", flat=True)) == {"yellow", "red"}
+        assert Escalation.objects.filter(clock=item).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.holiday_schedule_save(
+                year=2027, holidays=SCHEDULE_2027["holidays"], workdays="", acting_user=demo_users["admin"]
+            )
+    item.refresh_from_db()
+    assert item.due_date == D(2027, 1, 11)  # the bridging day: today is the last day, not overdue
+    # Red went, and the yellow warning it had made moot (skipped) may be given now.
+    assert not Firing.objects.filter(clock=item).exists()
+    assert not Escalation.objects.filter(clock=item).exists()
+    entry = AuditEntry.objects.get(action="sla.clock_recompute")
+    assert entry.data["withdrawn"] == ["red", "yellow"]
+    with clock.travel(at(2027, 1, 11, 10)):  # the last day: the holder is warned, nothing is overdue
+        sweep_clocks()
+    assert list(Firing.objects.filter(clock=item).values_list("level", "skipped")) == [("yellow", False)]
+    with clock.travel(at(2027, 1, 12, 9)):  # really overdue now: red fires again, once
+        sweep_clocks()
+        sweep_clocks()
+    assert Firing.objects.filter(clock=item, level="red").count() == 1
+    assert Escalation.objects.filter(clock=item).count() == 1

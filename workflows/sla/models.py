@@ -221,6 +221,13 @@ class Clock(models.Model):
 
         return explain_clock(self, language=language)
 
+    @property
+    def provisional_note(self) -> str:
+        """What a provisional date still depends on (empty when the date is final)."""
+        from .explain import provisional_note
+
+        return provisional_note(self) if self.provisional else ""
+
 
 def light_for(*, reference: dt.date, due_date: dt.date, yellow_date: dt.date) -> str:
     if reference > due_date:

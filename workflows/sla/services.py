@@ -21,7 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from workflows import audit, calendar, clock
 from workflows.models import County, User
 
-from .models import Clock, ClockPause, ClockRule, Escalation, HolidaySchedule, MissingYearAlert, PauseReason, Unit
+from .models import (
+    Clock,
+    ClockPause,
+    ClockRule,
+    Escalation,
+    HolidaySchedule,
+    Light,
+    MissingYearAlert,
+    PauseReason,
+    Unit,
+)
 from .rules import get_rule
 
 ALREADY_STOPPED = _("This clock has already stopped.")
@@ -392,6 +402,7 @@ def _deadline_moved(
     from .signals import deadline_moved
 
     subject = item.subject
+    withdrawn = _withdraw_firings(item)
     audit.record(
         actor=acting_user,
         action="sla.clock_recompute",
@@ -406,6 +417,7 @@ def _deadline_moved(
             "old_statutory_due": old_statutory,
             "new_statutory_due": item.statutory_due_date,
             "provisional": item.provisional,
+            "withdrawn": withdrawn,
         },
     )
     values = {
@@ -439,6 +451,28 @@ def _deadline_moved(
         acting_user=acting_user,
         year=year,
     )
+
+
+def _withdraw_firings(item: Clock) -> list[str]:
+    """Warnings that fired on the old date but the new one no longer reaches: they fire again when due.
+
+    A red level withdrawn takes its escalation with it (the item leaves the chief's overdue
+    list) and the yellow warning it made moot; the sweep fires each level once it is reached.
+    """
+    reference = item.reference_date
+    withdraw: list[str] = []
+    if reference <= item.due_date:
+        withdraw.append(Light.RED)
+    if reference < item.yellow_date:
+        withdraw.append(Light.YELLOW)
+    fired = set(item.firings.filter(level__in=withdraw).values_list("level", flat=True))
+    if Light.RED in fired:
+        Escalation.objects.filter(clock=item).delete()
+        # Red fired first (the sweep was down) marked yellow as skipped: it may fire now.
+        fired |= set(item.firings.filter(level=Light.YELLOW, skipped=True).values_list("level", flat=True))
+    if fired:
+        item.firings.filter(level__in=fired).delete()
+    return sorted(fired)
 
 
 def _enqueue_recompute(year: int, acting_user_id: int | None) -> None:
