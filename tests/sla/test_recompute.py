@@ -24,6 +24,7 @@ from workflows.sla.models import Clock, HolidaySchedule, Notification
 from workflows.sla.signals import deadline_moved
 from workflows.sla.tasks import recompute_clocks
 
+from ..documents.conftest import pdf_bytes, pdf_text, squash
 from .helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,63 @@ def test_an_overdue_warning_the_new_date_no_longer_reaches_is_withdrawn(
         sweep_clocks()
     assert Firing.objects.filter(clock=item, level="red").count() == 1
     assert Escalation.objects.filter(clock=item).count() == 1
+
+
+def test_a_process_app_listener_issues_the_correction_notice_for_a_served_date(
+    demo_users: dict, eager_celery: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What a process app does in its AppConfig.ready: a served notice stated the old date."""
+    from workflows.documents.selectors import documents_for
+    from workflows.documents.services import document_issue
+
+    county = County.objects.get(name="昭阳区")
+    item = _start(county, demo_users["reviewer"], at(2026, 12, 21))
+    with clock.travel(at(2026, 12, 21)):
+        served = document_issue(
+            kind="ad_acceptance",
+            county=county,
+            subject=county,
+            holder_name="昭通星辰广告传媒有限公司",
+            data={
+                "application_number": "GG2026000118",
+                "facility_type": "墙面招牌",
+                "address": "昭阳区珠泉路88号",
+                "submitted_on": "2026-12-18",
+                "accepted_on": "2026-12-21",
+                "due_on": item.due_date.isoformat(),
+            },
+            acting_user=demo_users["clerk"],
+        )
+
+    def correct(sender: type, *, clock: Clock, old_due: dt.date, new_due: dt.date, **kwargs: Any) -> None:
+        document_issue(
+            kind="deadline_correction",
+            county=clock.county,
+            subject=clock.subject,
+            holder_name=served.holder_name,
+            data={
+                "original_number": served.number,
+                "original_title": served.title,
+                "period": "作出行政许可决定的期限",
+                "old_deadline": old_due.isoformat(),
+                "new_deadline": new_due.isoformat(),
+                "reason": "国务院办公厅公布的2027年部分节假日安排",
+            },
+            acting_user=None,
+        )
+
+    deadline_moved.connect(correct, dispatch_uid="test-correction-listener")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.holiday_schedule_save(
+                year=2027, holidays=SCHEDULE_2027["holidays"], workdays="", acting_user=demo_users["admin"]
+            )
+    finally:
+        deadline_moved.disconnect(dispatch_uid="test-correction-listener")
+    correction = [d for d in documents_for(county) if d.kind == "deadline_correction"]
+    assert len(correction) == 1
+    assert correction[0].data["old_deadline"] == "2027-01-08" and correction[0].data["new_deadline"] == "2027-01-11"
+    assert correction[0].number.startswith("昭住建期更〔2026〕")
+    text = squash(pdf_text(pdf_bytes(correction[0])))
+    assert squash(f"《受理通知书》（{served.number}）") in text
+    assert squash("至2027年1月8日止") in text and squash("至2027年1月11日止") in text
