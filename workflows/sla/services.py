@@ -51,6 +51,7 @@ TAKE_OVER_TASK_CLOSED = _("The task of this overdue item is no longer open.")
 TAKE_OVER_NOT_YOURS = _("Only the role this item was escalated to, in its county, may take it over.")
 DUE_DATE_MOVED_TITLE = _("Due date moved: %(rule)s · %(subject)s")
 DUE_DATE_MOVED_BODY = _("The holiday schedule of %(year)s moved the due date from %(old)s to %(new)s.")
+SCHEDULE_CHANGED = _("The holiday schedule of %(year)s changed.")
 STATUTORY_DUE_DATE_MOVED = _("The statutory due date moved from %(old)s to %(new)s.")
 # A schedule saved longer ago than this without its job having run is queued again by the sweep.
 RECOMPUTE_GRACE_SECONDS = 300
@@ -408,7 +409,7 @@ def _deadline_moved(
         action="sla.clock_recompute",
         obj=subject or item,
         county=item.county,
-        reason=str(_("The holiday schedule of %(year)s changed.") % {"year": year}) if year else "",
+        reason=str(SCHEDULE_CHANGED % {"year": year}) if year else "",
         data={
             "clock": item.pk,
             "year": year,
