@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # twice is a 409 (workflows.concurrency).
     "workflows.middleware.ConflictMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # A year without holiday schedule refuses with its reason (409), web and API alike.
+    "workflows.sla.middleware.CalendarDataMissingMiddleware",
 ]
 
 ROOT_URLCONF = "approvals.urls"

@@ -272,6 +272,16 @@ _KIND_LIST = [
         optional=("approved_by",),
         sealed=False,
     ),
+    # --- any process: a served document stated a time limit that a holiday schedule has since
+    # moved (workflows.sla.signals.deadline_moved); the process app issues this to the party ---
+    DocumentKind(
+        code="deadline_correction",
+        title="期限更正通知书",
+        number_code="期更",
+        process="shared",
+        issuing_roles=("clerk", "chief", "officer", "squadlead"),
+        required=("original_number", "original_title", "period", "old_deadline", "new_deadline", "reason"),
+    ),
 ]
 
 KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in _KIND_LIST}
