@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.models import Task
@@ -17,6 +18,7 @@ from viewflow.workflow.models import Task
 from workflows import clock
 from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
+from workflows.security import throttle_post
 
 from . import forms, selectors, services
 from .models import AffectedParty, Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
@@ -421,6 +423,7 @@ class FollowUpView(generic.FormView):
 # --- Public pages (no login) ----------------------------------------------------------------
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_PUBLIC_LOOKUP"), name="dispatch")
 class PublicLookupView(generic.FormView):
     template_name = "outdoor_ads/public_lookup.html"
     form_class = forms.LookupForm
@@ -442,6 +445,7 @@ class PublicLookupView(generic.FormView):
         return self.render_to_response(context)
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_REGISTER"), name="dispatch")
 class RegisterView(generic.FormView):
     template_name = "outdoor_ads/register.html"
     form_class = forms.RegistrationForm

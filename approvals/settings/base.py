@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
     "workflows.flowviews.TaskUrlGuardMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last: turns a login refused for lockout into the 429 page (workflows.security.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "approvals.urls"
@@ -103,6 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every authenticate() call for a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -112,6 +117,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): an account, or an address, that fails this many times in a row
+# is locked for the cool-off period; an administrator unlocks earlier in the admin (访问尝试).
+# A success resets the account's count. Attempts are rows in the database, so every web worker sees them.
+AXES_FAILURE_LIMIT = int(os.environ.get("XIUHUA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("XIUHUA_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflows.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # workflows.admin registers an auditing subclass of axes' admin
+AXES_CLIENT_IP_CALLABLE = "workflows.security.client_ip"
+# How many reverse proxies of ours append to X-Forwarded-For (0: trust only REMOTE_ADDR).
+XIUHUA_PROXY_COUNT = int(os.environ.get("XIUHUA_PROXY_COUNT", "0"))
+
+# Throttles on the public, anonymous forms ("N/period" per client address); see workflows.security.
+XIUHUA_RATE_REGISTER = os.environ.get("XIUHUA_RATE_REGISTER", "10/h")
+XIUHUA_RATE_PUBLIC_REPORT = os.environ.get("XIUHUA_RATE_PUBLIC_REPORT", "20/h")
+XIUHUA_RATE_PUBLIC_LOOKUP = os.environ.get("XIUHUA_RATE_PUBLIC_LOOKUP", "30/m")
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -151,6 +176,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("XIUHUA_RATE_API_LOGIN", "30/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "绣花城市管理 Xiuhua API",
