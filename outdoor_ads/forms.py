@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -215,7 +216,7 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.@+-]{3,30}$", max_length=30)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     real_name = forms.CharField(label=_("Name (contact person)"), max_length=100)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
@@ -236,6 +237,18 @@ class RegistrationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("password"):
+            # AUTH_PASSWORD_VALIDATORS against the account being created (similarity to its username, name…).
+            candidate = User(
+                username=data.get("username") or self.data.get("username", ""),
+                real_name=data.get("real_name", ""),
+                phone=data.get("phone", ""),
+                company_name=data.get("company_name", ""),
+            )
+            try:
+                validate_password(data["password"], user=candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
         if data.get("kind") == User.Kind.COMPANY:
             if not data.get("company_name"):
                 self.add_error("company_name", _("This field is required."))
