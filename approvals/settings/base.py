@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -144,6 +144,10 @@ XIUHUA_RATE_REGISTER = os.environ.get("XIUHUA_RATE_REGISTER", "10/h")
 XIUHUA_RATE_PUBLIC_REPORT = os.environ.get("XIUHUA_RATE_PUBLIC_REPORT", "20/h")
 XIUHUA_RATE_PUBLIC_LOOKUP = os.environ.get("XIUHUA_RATE_PUBLIC_LOOKUP", "30/m")
 
+# A staff session ends this long after login (no sliding renewal), like a working day.
+SESSION_COOKIE_AGE = int(float(os.environ.get("XIUHUA_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = False
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -176,7 +180,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "xiuhua@localho
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Expiring, revocable tokens (django-rest-knox): stored as digests, "Authorization: Token …".
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -184,6 +189,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("XIUHUA_RATE_API_LOGIN", "30/min")},
+}
+# An API token lives this long from login; POST /api/auth/logout/ revokes it earlier.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("XIUHUA_API_TOKEN_HOURS", "8"))),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "绣花城市管理 Xiuhua API",
