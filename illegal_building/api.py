@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +24,7 @@ from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
 from workflows.roles import has_role
 from workflows.sla import selectors as sla_selectors
+from workflows.uploads import STAFF_EVIDENCE, CheckedUpload, check_uploads
 
 from . import gates, selectors, services
 from .gates import GateRefused
@@ -88,6 +90,12 @@ class FieldReportSerializer(serializers.Serializer):
         meta.is_valid(raise_exception=True)
         return list(meta.validated_data)
 
+    def validate_photos(self, value: list[Any]) -> list[CheckedUpload]:
+        try:
+            return check_uploads(value, policy=STAFF_EVIDENCE)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
     def validate_permit_application(self, value: int | None) -> PermitApplication | None:
         if value is None:
             return None
@@ -132,7 +140,7 @@ class CaseListCreateView(ListAPIView):
         serializer = FieldReportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        files = request.FILES.getlist("photos")
+        files = data.get("photos") or []  # checked against the evidence upload policy
         meta = data.get("photo_meta") or [{} for _ in files]
         application = data.get("permit_application")
         try:

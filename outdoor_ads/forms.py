@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import County, User
+from workflows.uploads import MATERIALS, SURVEY_PHOTOS, CheckedUpload, MultipleUploadField, UploadPolicy
 
 from .models import FacilityType, MaterialRequirement, PermitApplication, Rating
 from .services import NEIGHBOURS_REQUIRED
-from .uploads import UPLOAD_REQUIRED, CheckedUpload, check_uploads
 
 USCC_INVALID = _("A unified social credit code has 18 characters: digits and capital letters.")
 ID_NUMBER_INVALID = _("Enter a valid 18-digit resident ID number.")
@@ -28,27 +28,11 @@ ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class MultipleFileField(MultipleUploadField):
+    """Permit materials and supplements: several files under the materials policy."""
 
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field, each checked by content; cleans to a list of CheckedUpload."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, data: Any) -> Any:
-        return data
-
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedUpload]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(UPLOAD_REQUIRED, code="required")
-            return []
-        return check_uploads(files)
+    def __init__(self, *args: Any, policy: UploadPolicy = MATERIALS, **kwargs: Any) -> None:
+        super().__init__(*args, policy=policy, **kwargs)
 
 
 def _files_of(files: Any, name: str) -> list[Any]:
@@ -382,7 +366,7 @@ class SurveyForm(StepForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Survey record"), widget=forms.Textarea(attrs={"rows": 4}))
-    photos = MultipleFileField(label=_("Site photos"), required=True)
+    photos = MultipleFileField(label=_("Site photos"), required=True, policy=SURVEY_PHOTOS)
 
 
 class HearingScheduleForm(StepForm):
