@@ -230,6 +230,13 @@ CELERY_BEAT_SCHEDULE = {
 
 VIEWFLOW: dict[str, object] = {}
 
+# Encryption of ID numbers and reporters' identities (workflows.crypto): a Fernet key from the
+# environment, the previous keys (comma-separated) still read until `manage.py rotate_field_key`
+# has re-encrypted everything. Without XIUHUA_FIELD_KEY (development only) the key derives from SECRET_KEY;
+# production refuses to start without it.
+XIUHUA_FIELD_KEY = os.environ.get("XIUHUA_FIELD_KEY", "")
+XIUHUA_FIELD_KEY_OLD = env_list("XIUHUA_FIELD_KEY_OLD")
+
 # "production" refuses demo data and other conveniences.
 XIUHUA_ENVIRONMENT = os.environ.get("XIUHUA_ENVIRONMENT", "local")
 
