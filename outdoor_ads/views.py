@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 from workflows import clock
 from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
-from workflows.security import throttle_post
+from workflows.security import same_origin_preview, throttle_post
 
 from . import forms, selectors, services
 from .models import AffectedParty, Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
@@ -207,6 +207,7 @@ class ApplyView(PermissionRequiredMixin, generic.FormView):
         return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application.pk}))
 
 
+@method_decorator(same_origin_preview, name="dispatch")
 class AttachmentView(generic.View):
     """Streams an upload after checking that the user may see its application (inline preview)."""
 

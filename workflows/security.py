@@ -12,12 +12,14 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from csp.decorators import csp
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import clock
 
@@ -134,3 +136,22 @@ def audit_unlock(*, acting_user: Any, attempts: Any) -> None:
                 "failures": attempt.failures_since_start,
             },
         )
+
+
+PREVIEW_CSP = {
+    "default-src": ["'none'"],
+    "img-src": ["'self'"],
+    "style-src": ["'unsafe-inline'"],
+    "object-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+
+
+def same_origin_preview(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """For views that stream a file to be shown inside our own pages (PDF and image previews).
+
+    Only these responses may be framed, and only by this site: X-Frame-Options SAMEORIGIN and a
+    CSP of their own (frame-ancestors 'self'; the file itself may load nothing else).
+    Every other response keeps DENY and frame-ancestors 'none'.
+    """
+    return xframe_options_sameorigin(csp(PREVIEW_CSP)(view))

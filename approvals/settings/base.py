@@ -60,7 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workflows.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # X-Frame-Options: DENY everywhere; the file previews opt into SAMEORIGIN (workflows.security).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "viewflow.middleware.SiteMiddleware",
     # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
     "workflows.flowviews.TaskUrlGuardMiddleware",
@@ -68,6 +70,32 @@ MIDDLEWARE = [
     # Last: turns a login refused for lockout into the 429 page (workflows.security.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
+
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp). Scripts only from our own static files: no inline script
+# except the two inline handlers allowed by hash (our language switch, viewflow's "back" buttons).
+# Styles allow inline because the templates and viewflow's web components set style attributes.
+# Nothing may frame a page (frame-ancestors 'none') except the file previews, which allow 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",  # this.form.submit()
+            "'sha256-seD630z7277f97kwMcz927xhDjB8+HQCe4f0EztcsAU='",  # window.history.back(-1)
+        ],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "approvals.urls"
 WSGI_APPLICATION = "approvals.wsgi.application"
