@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,7 @@ from outdoor_ads.models import PermitApplication
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
+from workflows.parsers import ObjectJSONParser
 from workflows.roles import has_role
 from workflows.sla import selectors as sla_selectors
 from workflows.uploads import STAFF_EVIDENCE, CheckedUpload, check_uploads
@@ -128,7 +129,7 @@ class FieldReportSerializer(serializers.Serializer):
 
 class CaseListCreateView(ListAPIView):
     serializer_class = CaseSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def get_queryset(self) -> Any:
         return selectors.case_list(user=self.request.user)

@@ -154,7 +154,8 @@ class TaskTakeView(generic.View):
     """ "Handle this step" on an application page: claim the task (or keep it) and open its form."""
 
     def post(self, request: HttpRequest, task_pk: int) -> HttpResponse:
-        task = get_object_or_404(Task, pk=task_pk, process__permitprocess__isnull=False)
+        # Only a person's step can be taken; a gateway, job or start node is not a task for anyone (404).
+        task = get_object_or_404(Task, pk=task_pk, process__permitprocess__isnull=False, flow_task_type="HUMAN")
         application_pk = task.process.coerced.application_id  # type: ignore[union-attr]
         get_visible_or_404(request.user, PermitApplication, pk=application_pk)
         try:

@@ -6,6 +6,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from knox import views as knox_views
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from .roles import roles_of
 from .security import lockout_message
 
+NO_TOKEN = _("This request carries no API token to revoke.")
 TOKEN_LOGIN_RESPONSE = inline_serializer(
     "TokenLogin", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
 )
@@ -55,6 +57,8 @@ class TokenLogoutView(knox_views.LogoutView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, format: Any = None) -> Response:
+        if request.auth is None:  # authenticated some other way: there is no token to revoke
+            return Response({"detail": str(NO_TOKEN)}, status=400)
         return super().post(request, format=format)
 
 
