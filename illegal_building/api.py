@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,8 +22,10 @@ from outdoor_ads.models import PermitApplication
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
+from workflows.parsers import ObjectJSONParser
 from workflows.roles import has_role
 from workflows.sla import selectors as sla_selectors
+from workflows.uploads import STAFF_EVIDENCE, CheckedUpload, check_uploads
 
 from . import gates, selectors, services
 from .gates import GateRefused
@@ -88,6 +91,12 @@ class FieldReportSerializer(serializers.Serializer):
         meta.is_valid(raise_exception=True)
         return list(meta.validated_data)
 
+    def validate_photos(self, value: list[Any]) -> list[CheckedUpload]:
+        try:
+            return check_uploads(value, policy=STAFF_EVIDENCE)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
     def validate_permit_application(self, value: int | None) -> PermitApplication | None:
         if value is None:
             return None
@@ -120,7 +129,7 @@ class FieldReportSerializer(serializers.Serializer):
 
 class CaseListCreateView(ListAPIView):
     serializer_class = CaseSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def get_queryset(self) -> Any:
         return selectors.case_list(user=self.request.user)
@@ -132,7 +141,7 @@ class CaseListCreateView(ListAPIView):
         serializer = FieldReportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        files = request.FILES.getlist("photos")
+        files = data.get("photos") or []  # checked against the evidence upload policy
         meta = data.get("photo_meta") or [{} for _ in files]
         application = data.get("permit_application")
         try:

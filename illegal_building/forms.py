@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows import clock
 from workflows.models import County, User
+from workflows.uploads import PUBLIC_REPORT, STAFF_EVIDENCE, UploadField
 
 from .models import Case, Challenge, ServiceRecord
 
@@ -82,12 +83,14 @@ class ReportForm(forms.Form):
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
                                    min_value=-180, max_value=180)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
-    photo = forms.FileField(label=_("Photo or video"), required=False)
+    photo = UploadField(label=_("Photo or video"), required=False, policy=STAFF_EVIDENCE)
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     device = forms.CharField(label=_("Device"), max_length=100, required=False)
 
 
 class CitizenReportForm(ReportForm):
+    # Anonymous: photos only, smaller and fewer pixels than staff evidence.
+    photo = UploadField(label=_("Photo"), required=False, policy=PUBLIC_REPORT)
     reporter_name = forms.CharField(label=_("Your name"), max_length=50, required=False)
     reporter_phone = forms.RegexField(
         label=_("Your phone"), regex=r"^1\d{10}$", required=False,
@@ -247,7 +250,7 @@ class PlanningOpinionForm(CaseForm):
 
 
 class EvidenceForm(CaseForm):
-    file = forms.FileField(label=_("Photo, video or scan"))
+    file = UploadField(label=_("Photo, video or scan"), policy=STAFF_EVIDENCE)
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
                                   min_value=-90, max_value=90)

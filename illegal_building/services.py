@@ -7,12 +7,10 @@ same steps with the same message (``gates.GateRefused``), and a refused step wri
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +24,7 @@ from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
 from workflows.sla.models import PauseReason
 from workflows.sla.notifications import notify
+from workflows.uploads import PUBLIC_REPORT, STAFF_EVIDENCE, check_upload
 
 from . import clocks, gates, paperwork, periods, selectors
 from .gates import GateRefused
@@ -199,12 +198,6 @@ def case_appraisal(*, case: Case, acting_user: User, started: bool, note: str) -
     audit.record(actor=acting_user, action="case.appraisal", obj=case, reason=note, data={"started": started})
 
 
-def _sha256_of(upload: IO[bytes]) -> tuple[bytes, str]:
-    upload.seek(0)
-    data = upload.read()
-    return data, hashlib.sha256(data).hexdigest()
-
-
 @transaction.atomic
 def evidence_add(
     *,
@@ -217,15 +210,20 @@ def evidence_add(
     device: str = "",
     description: str = "",
 ) -> EvidenceFile:
-    """Store a file as received; the hash is of the bytes exactly as uploaded."""
-    data, digest = _sha256_of(file)
-    name = (getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:150]
+    """Store a file as received; the hash is of the bytes exactly as uploaded.
+
+    The upload policy is checked here too (anonymous reports get the strict one), so no path stores
+    an unchecked file; forms have usually checked already and hand over a CheckedUpload.
+    """
+    checked = check_upload(file, policy=PUBLIC_REPORT if acting_user is None else STAFF_EVIDENCE)
+    name = checked.original_name[-150:]
+    digest = checked.sha256
     evidence = EvidenceFile(
         case=case,
         created_by=acting_user or _system_user(),
         original_name=name,
-        content_type=getattr(file, "content_type", "") or "application/octet-stream",
-        size=len(data),
+        content_type=checked.mime_type,
+        size=checked.size,
         sha256=digest,
         captured_at=captured_at,
         latitude=latitude,
@@ -233,10 +231,13 @@ def evidence_add(
         device=device,
         description=description,
     )
-    evidence.file.save(name, ContentFile(data), save=False)
+    checked.file.seek(0)
+    # Stored under the hash and the sniffed extension; the user's name is kept only as metadata.
+    evidence.file.save(f"evidence.{checked.extension}", checked.file, save=False)
     evidence.save()
     audit.record(
-        actor=acting_user, action="case.evidence", obj=case, data={"sha256": digest, "name": name, "size": len(data)}
+        actor=acting_user, action="case.evidence", obj=case,
+        data={"sha256": digest, "name": name, "size": checked.size},
     )
     return evidence
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -19,6 +20,7 @@ from workflows import audit
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.roles import has_role, roles_of
+from workflows.security import throttle_post
 from workflows.sla import selectors as sla_selectors
 
 from . import forms, selectors, services
@@ -222,6 +224,7 @@ class ExportView(generic.View):
 # --- Public pages (no login) ---------------------------------------------------------------
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_PUBLIC_REPORT"), name="dispatch")
 class PublicReportView(generic.FormView):
     """Citizens report illegal construction; their identity is protected."""
 

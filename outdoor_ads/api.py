@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.jurisdiction import get_visible_or_404
+from workflows.parsers import ObjectJSONParser
 
 from . import forms, selectors, services
 from .models import FacilityType, PermitApplication
@@ -147,7 +148,7 @@ ApplicationDetail = inline_serializer(
 
 
 class PermitApplicationListView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(summary="Applications the caller may see", responses=ApplicationBriefList)
     def get(self, request: Request) -> Response:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -358,6 +359,7 @@ def applicant_register(
         credit_code=credit_code if kind == User.Kind.COMPANY else "",
         id_number=id_number if kind == User.Kind.PERSON else "",
     )
+    validate_password(password, user=user)  # AUTH_PASSWORD_VALIDATORS, whichever path registers
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=ROLES["applicant"].group_name)[0])

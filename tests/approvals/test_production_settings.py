@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -13,6 +15,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "approvals.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "XIUHUA_AUDIT_KEY": secrets.token_urlsafe(48),
+        "XIUHUA_FIELD_KEY": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "xiuhua.example.invalid",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://xiuhua@127.0.0.1:5432/xiuhua"),
         "CELERY_BROKER_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -61,3 +64,11 @@ def test_production_refuses_a_missing_or_reused_audit_key():
     )
     assert reused.returncode != 0
     assert "different from DJANGO_SECRET_KEY" in reused.stderr
+def test_production_refuses_to_start_without_a_field_key():
+    for bad in ("", "not-a-fernet-key"):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT, env=production_env(XIUHUA_FIELD_KEY=bad), capture_output=True, text=True,
+        )
+        assert result.returncode != 0
+        assert "XIUHUA_FIELD_KEY must be set to a Fernet key" in result.stderr

@@ -7,11 +7,13 @@ from django.views.decorators.http import require_GET
 
 from workflows.jurisdiction import visible
 from workflows.masking import mask_name
+from workflows.security import same_origin_preview
 
 from .models import IssuedDocument
 from .registry import KINDS
 
 
+@same_origin_preview
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored PDF, for users who may see the document's subject; 404 for everyone else."""
