@@ -17,3 +17,4 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 XIUHUA_ENVIRONMENT = "test"
+XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL") or "http://testserver"

@@ -1,0 +1,53 @@
+"""Who issues a county's documents: selectors over the admin-edited authority data.
+
+Lookup order for a county and kind: an assignment for that county and kind, then the county's
+assignment for every kind, then the default authority. Nothing about any particular city is in
+code: the seed data lives in the migration ``0002_docs_issuing_authorities``.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import County
+
+from .models import AuthorityAssignment, IssuingAuthority
+
+NO_AUTHORITY = _("No issuing authority is configured for %(county)s; an administrator must add one.")
+SITE_NAME_CACHE_KEY = "documents:site-authority-name"
+SITE_NAME_CACHE_SECONDS = 300
+
+
+class AuthorityMissing(LookupError):
+    pass
+
+
+def authority_for(*, county: County, kind: str = "") -> IssuingAuthority:
+    """The authority issuing ``kind`` documents for ``county`` (one query)."""
+    assignment = (
+        AuthorityAssignment.objects.select_related("authority")
+        .filter(county=county, kind__in=[kind, ""])
+        .order_by(Case(When(kind="", then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .first()
+    )
+    if assignment is not None:
+        return assignment.authority
+    default = IssuingAuthority.objects.filter(is_default=True).first()
+    if default is None:
+        raise AuthorityMissing(str(NO_AUTHORITY % {"county": county.name}))
+    return default
+
+
+def site_authority_name() -> str:
+    """The default authority's name: the header of the site and of its public pages."""
+    name = cache.get(SITE_NAME_CACHE_KEY)
+    if name is None:
+        name = IssuingAuthority.objects.filter(is_default=True).values_list("name", flat=True).first() or ""
+        cache.set(SITE_NAME_CACHE_KEY, name, SITE_NAME_CACHE_SECONDS)
+    return str(name)
+
+
+def forget_site_authority_name() -> None:
+    cache.delete(SITE_NAME_CACHE_KEY)
