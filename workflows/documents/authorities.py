@@ -2,10 +2,15 @@
 
 Lookup order for a county and kind: an assignment for that county and kind, then the county's
 assignment for every kind, then the default authority. Nothing about any particular city is in
-code: the seed data lives in the migration ``0002_docs_issuing_authorities``.
+code: the initial data is ``seed/authorities.json``, loaded by the migration
+``0002_docs_issuing_authorities``.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
@@ -51,3 +56,31 @@ def site_authority_name() -> str:
 
 def forget_site_authority_name() -> None:
     cache.delete(SITE_NAME_CACHE_KEY)
+
+
+SEED_FILE = Path(__file__).resolve().parent / "seed" / "authorities.json"
+
+
+def seed_authorities(authority_model: Any, assignment_model: Any, county_model: Any) -> int:
+    """Load the initial authorities from ``seed/authorities.json`` into an empty table.
+
+    Used by the migration (with historical models) and by ``ensure_authorities``; it never
+    touches a table that already holds data, so admin edits always win.
+    """
+    if authority_model.objects.exists():
+        return 0
+    seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    counties = {county.code: county for county in county_model.objects.all()}
+    for row in seed["authorities"]:
+        fields = {key: value for key, value in row.items() if key != "counties"}
+        authority = authority_model.objects.create(**fields)
+        for code in row["counties"]:
+            if code in counties:
+                assignment_model.objects.create(county=counties[code], kind="", authority=authority)
+    return len(seed["authorities"])
+
+
+def ensure_authorities() -> None:
+    """Idempotent: the migration seeds them; a flushed test database gets them back here."""
+    seed_authorities(IssuingAuthority, AuthorityAssignment, County)
+    forget_site_authority_name()

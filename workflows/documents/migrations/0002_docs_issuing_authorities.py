@@ -1,7 +1,8 @@
 """Issuing authorities as data; PDFs rendered after commit; number series keyed by prefix.
 
-Seeds the city bureau (default authority, also explicitly assigned to the seat district
-昭阳区) and the ten county-level bureaus, each assigned to its county for every kind. Existing
+Seeds the authorities from ``workflows/documents/seed/authorities.json``: the city bureau
+(default authority, also explicitly assigned to the seat district) and the county-level
+bureaus, each assigned to its county for every kind. Existing
 documents keep their PDFs (rendered_at = issued_at) and get the snapshot of the authority whose
 prefix they carry; counters are rebuilt per printed prefix from the documents on record.
 """
@@ -9,54 +10,18 @@ prefix they carry; counters are rebuilt per printed prefix from the documents on
 import django.db.models.deletion
 from django.db import migrations, models
 
-CITY = {
-    "name": "昭通市住房和城乡建设局",
-    "seal_name": "昭通市住房和城乡建设局",
-    "number_prefix": "昭住建",
-    "review_body": "昭通市人民政府",
-    "court": "昭阳区人民法院",
-    "sms_sign": "昭通市住建局",
-}
-# county division code, county name, prefix
-COUNTY_BUREAUS = [
-    ("530621", "鲁甸县", "鲁住建"),
-    ("530622", "巧家县", "巧住建"),
-    ("530623", "盐津县", "盐住建"),
-    ("530624", "大关县", "大住建"),
-    ("530625", "永善县", "永住建"),
-    ("530626", "绥江县", "绥住建"),
-    ("530627", "镇雄县", "镇住建"),
-    ("530628", "彝良县", "彝住建"),
-    ("530629", "威信县", "威住建"),
-    ("530681", "水富市", "水住建"),
-]
-SEAT_DISTRICT = "530602"
 KIND_CHOICES = [('', 'Every kind'), ('ad_acceptance', '受理通知书'), ('ad_supplement', '补正材料通知书'), ('ad_refuse_acceptance', '不予受理通知书'), ('ad_hearing_notice', '听证告知书'), ('ad_extension', '延长审查期限告知书'), ('ad_grant', '准予行政许可决定书'), ('ad_permit', '户外广告设施设置许可证'), ('ad_refusal', '不予行政许可决定书'), ('case_site_inspection', '现场检查笔录'), ('case_stop_order', '责令停止违法行为通知书'), ('case_prior_notice', '行政处罚事先告知书'), ('case_legal_review', '法制审核意见书'), ('case_correction_decision', '责令限期改正决定书'), ('case_demolition_decision', '责令限期拆除决定书'), ('case_service_record', '送达回证'), ('case_reminder', '催告书'), ('case_coercive_decision', '强制拆除决定书'), ('case_announcement', '强制拆除公告'), ('case_closing_report', '结案报告')]
 SNAPSHOT_FIELDS = ("name", "seal_name", "number_prefix", "address", "phone", "review_body", "court", "sms_sign")
 
 
 def seed(apps, schema_editor):
-    County = apps.get_model("workflows", "County")
-    Authority = apps.get_model("documents", "IssuingAuthority")
-    Assignment = apps.get_model("documents", "AuthorityAssignment")
-    city, _ = Authority.objects.get_or_create(name=CITY["name"], defaults={**CITY, "is_default": True})
-    seat = County.objects.filter(code=SEAT_DISTRICT).first()
-    if seat is not None:
-        Assignment.objects.get_or_create(county=seat, kind="", defaults={"authority": city})
-    for code, county_name, prefix in COUNTY_BUREAUS:
-        authority, _ = Authority.objects.get_or_create(
-            name=f"{county_name}住房和城乡建设局",
-            defaults={
-                "seal_name": f"{county_name}住房和城乡建设局",
-                "number_prefix": prefix,
-                "review_body": f"{county_name}人民政府",
-                "court": f"{county_name}人民法院",
-                "sms_sign": f"{county_name}住建局",
-            },
-        )
-        county = County.objects.filter(code=code).first()
-        if county is not None:
-            Assignment.objects.get_or_create(county=county, kind="", defaults={"authority": authority})
+    from workflows.documents.authorities import seed_authorities
+
+    seed_authorities(
+        apps.get_model("documents", "IssuingAuthority"),
+        apps.get_model("documents", "AuthorityAssignment"),
+        apps.get_model("workflows", "County"),
+    )
 
 
 def backfill(apps, schema_editor):
