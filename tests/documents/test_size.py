@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 ONE_PAGE_LIMIT = 60 * 1024
 
 
-@pytest.mark.parametrize("kind_code", ["ad_acceptance", "ad_permit", "ad_refusal"])
+@pytest.mark.parametrize("kind_code", ["ad_acceptance", "ad_permit", "ad_refuse_acceptance"])
 def test_a_one_page_notice_is_at_most_60_kb(kind_code, application, zhaoyang, demo_users):
     document = issue_sample(kind_code, subject=application, county=zhaoyang, demo_users=demo_users)
     pdf = pdf_bytes(document)
