@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .authorities import forget_site_authority_name
 from .models import AuthorityAssignment, IssuedDocument, IssuingAuthority
 
 GENERATING = _("Generating…")
@@ -26,10 +25,6 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
     list_display = ("name", "number_prefix", "review_body", "court", "sms_sign", "is_default")
     search_fields = ("name", "number_prefix")
     inlines = [AuthorityAssignmentInline]
-
-    def save_model(self, request: HttpRequest, obj: IssuingAuthority, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        forget_site_authority_name()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Issued documents name their authority; retire one by reassigning its counties instead.

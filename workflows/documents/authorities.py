@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +20,6 @@ from workflows.models import County
 from .models import AuthorityAssignment, IssuingAuthority
 
 NO_AUTHORITY = _("No issuing authority is configured for %(county)s; an administrator must add one.")
-SITE_NAME_CACHE_KEY = "documents:site-authority-name"
-SITE_NAME_CACHE_SECONDS = 300
 
 
 class AuthorityMissing(LookupError):
@@ -46,16 +43,12 @@ def authority_for(*, county: County, kind: str = "") -> IssuingAuthority:
 
 
 def site_authority_name() -> str:
-    """The default authority's name: the header of the site and of its public pages."""
-    name = cache.get(SITE_NAME_CACHE_KEY)
-    if name is None:
-        name = IssuingAuthority.objects.filter(is_default=True).values_list("name", flat=True).first() or ""
-        cache.set(SITE_NAME_CACHE_KEY, name, SITE_NAME_CACHE_SECONDS)
-    return str(name)
+    """The default authority's name: the header of the site and of its public pages.
 
-
-def forget_site_authority_name() -> None:
-    cache.delete(SITE_NAME_CACHE_KEY)
+    One indexed query, not cached: a page costs the same number of queries every time (and an
+    edit in the admin shows at once in every process).
+    """
+    return IssuingAuthority.objects.filter(is_default=True).values_list("name", flat=True).first() or ""
 
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "authorities.json"
@@ -83,4 +76,3 @@ def seed_authorities(authority_model: Any, assignment_model: Any, county_model: 
 def ensure_authorities() -> None:
     """Idempotent: the migration seeds them; a flushed test database gets them back here."""
     seed_authorities(IssuingAuthority, AuthorityAssignment, County)
-    forget_site_authority_name()
