@@ -149,6 +149,34 @@ CHARSET, CHARSTRINGS, PRIVATE, SUBRS = b"\x0f", b"\x11", b"\x12", b"\x13"
 FDARRAY, FDSELECT, ROS = b"\x0c\x24", b"\x0c\x25", b"\x0c\x1e"
 
 
+def _drawn_glyphs(cff: bytes, pos: int) -> tuple[list[int], list[bytes]]:
+    """Glyph ids whose charstring is more than a lone endchar (.notdef always), and those
+    charstrings. ``offset[g] - g`` only grows past a drawn glyph, so bisecting the offset table
+    finds the few hundred drawn glyphs among ~63,000 without reading every offset."""
+    count = int.from_bytes(cff[pos : pos + 2], "big")
+    size = cff[pos + 2]
+    table = pos + 3
+    base = table + (count + 1) * size - 1
+
+    def offset(gid: int) -> int:
+        at = table + gid * size
+        return int.from_bytes(cff[at : at + size], "big")
+
+    drawn: list[int] = []
+    pending = [(0, count)]  # glyphs lo..hi-1, knowing offset(lo) and offset(hi)
+    while pending:
+        lo, hi = pending.pop()
+        if offset(hi) - hi == offset(lo) - lo:  # all of them lone endchars
+            continue
+        if hi - lo == 1:
+            drawn.append(lo)
+            continue
+        mid = (lo + hi) // 2
+        pending += [(mid, hi), (lo, mid)]
+    keep = sorted({0, *drawn})
+    return keep, [cff[base + offset(g) : base + offset(g + 1)] for g in keep]
+
+
 def _cids(cff: bytes, pos: int, glyphs: int) -> list[int]:
     fmt, pos = cff[pos], pos + 1
     cids = [0]
@@ -216,12 +244,10 @@ def _compact(data: bytes) -> bytes | None:
     ops = {op: ints for op, _, ints in top}
     if ROS not in ops or not {CHARSET, CHARSTRINGS, FDARRAY, FDSELECT} <= ops.keys():
         return None
-    cs_offsets, _, _ = _index(cff, ops[CHARSTRINGS][0])
-    glyphs = len(cs_offsets) - 1
-    keep = [gid for gid in range(glyphs) if gid == 0 or cs_offsets[gid + 1] - cs_offsets[gid] > 1]
+    keep, charstrings = _drawn_glyphs(cff, ops[CHARSTRINGS][0])
+    glyphs = int.from_bytes(cff[ops[CHARSTRINGS][0] : ops[CHARSTRINGS][0] + 2], "big")
     cids = _cids(cff, ops[CHARSET][0], glyphs)
     fds = _fds(cff, ops[FDSELECT][0], glyphs)
-    charstrings = [cff[cs_offsets[gid] : cs_offsets[gid + 1]] for gid in keep]
     fd_offsets, _, _ = _index(cff, ops[FDARRAY][0])
     font_dicts: list[list[tuple[bytes, bytes]]] = []
     privates: list[bytes] = []
