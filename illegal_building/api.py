@@ -212,8 +212,10 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
             "number": doc.number,
             "status": doc.status,
             "issued_at": doc.issued_at,
-            "sha256": doc.sha256,
-            "download_url": doc.get_download_url(),
+            # null until the PDF is rendered (after the issuing commit)
+            "ready": doc.is_ready,
+            "sha256": doc.sha256 or None,
+            "download_url": doc.ready_download_url,
             "verify_url": doc.get_verify_url(),
         }
         for doc in documents_for(case)

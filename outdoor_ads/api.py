@@ -90,9 +90,11 @@ def application_full(application: PermitApplication, user: Any) -> dict[str, Any
                     "number": d.number,
                     "status": d.status,
                     "issued_at": d.issued_at,
-                    "download_url": d.get_download_url(),
+                    # null until the PDF is rendered (after the issuing commit)
+                    "ready": d.is_ready,
+                    "download_url": d.ready_download_url,
                     "verify_url": d.get_verify_url(),
-                    "sha256": d.sha256,
+                    "sha256": d.sha256 or None,
                 }
                 for d in context["documents"]
             ],

@@ -286,8 +286,12 @@ XIUHUA_FIELD_KEY_OLD = env_list("XIUHUA_FIELD_KEY_OLD")
 XIUHUA_ENVIRONMENT = os.environ.get("XIUHUA_ENVIRONMENT", "local")
 
 XIUHUA_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "zhaotong-demo")
-XIUHUA_BUREAU_NAME = os.environ.get("XIUHUA_BUREAU_NAME", "昭通市住房和城乡建设局")
-XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Optional override of the site's name; by default it is the default issuing authority's name
+# (admin data, see workflows.documents.IssuingAuthority).
+XIUHUA_BUREAU_NAME = os.environ.get("XIUHUA_BUREAU_NAME", "")
+# Where citizens reach the site: every PDF's QR code and verify link start with it. Required in
+# production (`check --deploy`, documents.E001); `make run` sets it to the port it serves.
+XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "")
 # Official PDFs render in a pool of worker processes; a render past the limit is killed.
 XIUHUA_DOCUMENT_RENDER_TIMEOUT = float(os.environ.get("XIUHUA_DOCUMENT_RENDER_TIMEOUT", "30"))
 XIUHUA_DOCUMENT_RENDER_PROCESSES = int(os.environ.get("XIUHUA_DOCUMENT_RENDER_PROCESSES", "2"))

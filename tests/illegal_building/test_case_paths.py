@@ -21,6 +21,7 @@ from illegal_building.models import (
 )
 from workflows import clock
 from workflows.documents.selectors import documents_for
+from workflows.documents.services import documents_render_pending
 from workflows.models import AuditEntry
 
 from .helpers import Driver, at, local, now_local
@@ -208,6 +209,10 @@ def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> N
     assert decision_doc.issued_by == d.users["chief"]
     detail = d.client("squadlead").get(f"/api/cases/{case.pk}/").json()
     assert {doc["kind"] for doc in detail["documents"]} == kinds
+    # PDFs are rendered after commit by the worker; this test never commits, so it runs the
+    # worker's job itself before downloading.
+    assert d.client("officer").get(decision_doc.get_download_url()).status_code == 202
+    documents_render_pending()
     assert d.client("officer").get(decision_doc.get_download_url()).status_code == 200
     actions = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
     assert {"case.report", "case.verify", "case.file", "case.demolition_decision", "case.execute"} <= actions
