@@ -111,7 +111,7 @@ class CaseDetailView(generic.TemplateView):
         context.update(
             case=case,
             timeline=selectors.timeline(case),
-            gates=selectors.gate_states(case),
+            rule_states=selectors.rule_states(case),
             tasks=tasks,
             record_forms=record_forms,
             evidence=selectors.evidence_for(case),
