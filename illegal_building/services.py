@@ -1073,7 +1073,10 @@ def case_challenge_outcome(
     if challenge.outcome != Challenge.Outcome.PENDING:
         raise GateRefused(gates.CHALLENGE_ALREADY_DECIDED)
     favours = outcome in (Challenge.Outcome.UPHELD, Challenge.Outcome.DISMISSED)
-    next_window: dict[str, str] = {Challenge.Kind.REVIEW: clocks.LAWSUIT_AFTER_REVIEW, Challenge.Kind.LAWSUIT: clocks.APPEAL_PERIOD}
+    next_window: dict[str, str] = {
+        Challenge.Kind.REVIEW: clocks.LAWSUIT_AFTER_REVIEW,
+        Challenge.Kind.LAWSUIT: clocks.APPEAL_PERIOD,
+    }
     code = next_window.get(challenge.kind) if favours else None
     if code is not None and outcome_served_on is None:
         raise GateRefused(gates.OUTCOME_SERVED_REQUIRED, field="outcome_served_on")

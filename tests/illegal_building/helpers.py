@@ -144,7 +144,11 @@ class Driver:
         self.step(
             "officer",
             "investigate",
-            {"summary": "调查终结", **({"is_major": "on"} if major else {}), **({"proposed_fine": fine} if fine else {})},
+            {
+                "summary": "调查终结",
+                **({"is_major": "on"} if major else {}),
+                **({"proposed_fine": fine} if fine else {}),
+            },
         )
 
     def prior_notice(self, hearing_right: bool = True) -> None:
