@@ -28,9 +28,9 @@ HEARING_REQUEST_WINDOW_CLOSED = _(
     "(APL arts. 64 and 85)."
 )
 NO_HEARING_RIGHT = _("The prior notice gave no right to a hearing for this case (APL art. 63).")
-HEARING_ALREADY_REQUESTED = _("A hearing has already been requested after this prior notice.")
-NO_HEARING_PENDING = _("No requested hearing is waiting to be held on this case.")
-ALREADY_DECIDED = _("The decision has already been made; a hearing can no longer be requested.")
+HEARING_ALREADY_REQUESTED = _("A hearing has already been requested after this prior notice (APL art. 64).")
+NO_HEARING_PENDING = _("No requested hearing is waiting to be held on this case (APL art. 64).")
+ALREADY_DECIDED = _("The decision has already been made; a hearing can no longer be requested (APL art. 64).")
 HEARING_CHAIR_INVESTIGATED = _(
     "The hearing must be chaired by someone who did not investigate the case (APL art. 64)."
 )
@@ -63,7 +63,7 @@ CHALLENGE_PENDING = _(
 EXECUTION_AT_NIGHT = _("Coercive execution may not take place at night (ACL art. 43).")
 EXECUTION_ON_HOLIDAY = _("Coercive execution may not take place on a non-working day (ACL art. 43).")
 EXECUTION_IN_FUTURE = _("An execution can only be recorded after it has taken place.")
-DECISION_REVOKED = _("The decision has been revoked and can no longer be enforced.")
+DECISION_REVOKED = _("The decision has been revoked and can no longer be enforced (ACL art. 40).")
 NO_DECISION_TO_CHALLENGE = _("A challenge can only be recorded against a decision that has been made.")
 CHALLENGE_ALREADY_DECIDED = _("This challenge already has an outcome; a new outcome is a new record.")
 SIGNER_NOT_ALLOWED = _("This document must be signed by the holder of the required role.")

@@ -466,7 +466,7 @@ def _announcement(f: Facts) -> Verdict | None:
 
 # After the decision ----------------------------------------------------------------------------
 
-@rule("decision.in_force", _("Decision in force"), [Article(APL, 61)], gates.DECISION_REVOKED,
+@rule("decision.in_force", _("Decision in force"), [Article(APL, 61), Article(ACL, 40)], gates.DECISION_REVOKED,
       ("reminder", "site_check", "correction_check", "reminder_check", *FORCED))
 def _in_force(f: Facts) -> Verdict:
     if f.decision is None or f.decision.served_at is None:
