@@ -15,7 +15,8 @@ from workflows.documents.services import document_issue, document_revoke
 from workflows.models import User
 from workflows.sla import selectors as sla_selectors
 
-from . import clocks
+from . import clocks, gates
+from .gates import GateRefused
 from .models import (
     Act,
     Case,
@@ -171,6 +172,10 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
             correction=act.content,
             procedure=procedure_statement(case),
         )
+        penalty = act.kind == Act.Kind.DEMOLITION_DECISION or bool(act.fine_amount)
+        if penalty and not data["procedure"].endswith("并经法制审核。"):
+            # The decision would state a procedure the records do not prove: it cannot be issued.
+            raise GateRefused(gates.LEGAL_REVIEW_MISSING)
         if act.fine_amount:
             data["fine"] = str(act.fine_amount)
     elif act.kind == Act.Kind.REMINDER:

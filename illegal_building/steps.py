@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflows.calendar import CalendarDataMissing
 from workflows.flowviews import task_execution
 from workflows.models import User
 from workflows.taskapi import register_step
@@ -366,6 +367,9 @@ def _complete_for(name: str) -> Callable[..., None]:
             except GateRefused as refused:
                 # The whole step rolls back: nothing of a refused step is written.
                 raise ValidationError({refused.field or NON_FIELD_ERRORS: [str(refused.message)]}) from refused
+            except CalendarDataMissing as missing:
+                # A date counted into a year without a holiday schedule: a readable refusal, never a 500.
+                raise ValidationError({NON_FIELD_ERRORS: [str(missing)]}) from missing
 
     return complete
 
