@@ -201,7 +201,7 @@ class Act(Record):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     # Working days the party has (to comply, to defend, to produce permits), counted from service;
-    # for the coercive decision ``deadline`` is the planned execution date, for the announcement the last day.
+    # the date they end is the due date of the case's clock for that period (periods.py), never copied here.
     period_days = models.PositiveSmallIntegerField(_("period (working days)"), null=True, blank=True)
     hearing_right = models.BooleanField(_("right to a hearing"), default=False)
     signed_by = models.ForeignKey(
