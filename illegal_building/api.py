@@ -173,8 +173,15 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
         {"at": e.at.isoformat(), "kind": e.kind, "title": str(e.title), "actor": e.actor, "detail": e.detail}
         for e in selectors.timeline(case)
     ]
+    rule_states = selectors.rule_states(case)
+    data["rules"] = [
+        {"code": r.code, "act": r.act, "title": r.title, "article": r.citation, "state": r.state,
+         "from_date": r.from_date, "detail": r.detail}
+        for r in rule_states
+    ]
     data["gates"] = [
-        {"code": g.code, "title": str(g.title), "open": g.open, "detail": g.detail} for g in selectors.gate_states(case)
+        {"code": g.code, "open": g.open, "detail": g.detail, "from_date": g.from_date}
+        for g in selectors.gate_summary(rule_states)
     ]
     data["tasks"] = [
         {"id": t.pk, "node": t.flow_task.name, "title": str(t.flow_task.task_title), "status": t.status,
@@ -241,6 +248,7 @@ class OutcomeSerializer(serializers.Serializer):
         choices=[c for c in Challenge.Outcome.choices if c[0] != Challenge.Outcome.PENDING]
     )
     outcome_on = serializers.DateField()
+    outcome_served_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField()
 
 

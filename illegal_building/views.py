@@ -17,6 +17,7 @@ from django.views import generic
 
 from outdoor_ads.models import Permit
 from workflows import audit
+from workflows.calendar import CalendarDataMissing
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.roles import has_role, roles_of
@@ -40,6 +41,9 @@ def run_step(step: Step, form: forms.CaseForm) -> bool:
             step.perform(form.case, form.user, form.cleaned_data)
     except GateRefused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+        return False
+    except CalendarDataMissing as missing:
+        form.add_error(None, str(missing))
         return False
     return True
 
@@ -113,7 +117,7 @@ class CaseDetailView(generic.TemplateView):
         context.update(
             case=case,
             timeline=selectors.timeline(case),
-            gates=selectors.gate_states(case),
+            rule_states=selectors.rule_states(case),
             tasks=tasks,
             record_forms=record_forms,
             evidence=selectors.evidence_for(case),
