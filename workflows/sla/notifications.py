@@ -8,7 +8,8 @@ before sending, so a committed notification is never lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,18 @@ def sms_backend() -> Any:
     return import_string(path)()
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message to some users about one subject (``notify_many``)."""
+
+    users: Sequence[Any]
+    subject_obj: Any
+    title: str
+    body: str
+    level: str = "info"
+    url: str = ""
+
+
 def notify(
     *,
     users: Iterable[Any],
@@ -50,46 +63,69 @@ def notify(
     level: str = "info",
     url: str = "",
 ) -> list[Notification]:
-    recipients = {user.pk: user for user in users if user is not None}.values()
-    content_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
-    object_id = str(subject_obj.pk) if subject_obj is not None else ""
-    if not url and subject_obj is not None:
-        getter = getattr(subject_obj, "get_absolute_url", None)
-        url = str(getter()) if getter is not None else ""
-    created = []
-    deliveries = []
-    for user in recipients:
-        note = Notification.objects.create(
-            recipient=user,
-            title=str(title)[:200],
-            body=str(body),
-            level=level,
-            content_type=content_type,
-            object_id=object_id,
-            url=url,
-            created_at=clock.now(),
-        )
-        created.append(note)
-        if user.email:
-            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.EMAIL, address=user.email))
-        if getattr(user, "phone", ""):
-            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.SMS, address=user.phone))
+    return notify_many([Notice(list(users), subject_obj, title, body, level, url)])
+
+
+def notify_many(notices: Sequence[Notice]) -> list[Notification]:
+    """Bell rows and outbox rows for many notices in two INSERTs; the outbox is sent after commit."""
+    notes: list[Notification] = []
+    channels: list[list[tuple[str, str]]] = []
+    for notice in notices:
+        subject_obj = notice.subject_obj
+        content_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
+        object_id = str(subject_obj.pk) if subject_obj is not None else ""
+        url = notice.url
+        if not url and subject_obj is not None:
+            getter = getattr(subject_obj, "get_absolute_url", None)
+            url = str(getter()) if getter is not None else ""
+        recipients = {user.pk: user for user in notice.users if user is not None}.values()
+        for user in recipients:
+            notes.append(
+                Notification(
+                    recipient=user,
+                    title=str(notice.title)[:200],
+                    body=str(notice.body),
+                    level=notice.level,
+                    content_type=content_type,
+                    object_id=object_id,
+                    url=url,
+                    created_at=clock.now(),
+                )
+            )
+            addresses: list[tuple[str, str]] = []
+            if user.email:
+                addresses.append((Delivery.Channel.EMAIL, user.email))
+            if getattr(user, "phone", ""):
+                addresses.append((Delivery.Channel.SMS, user.phone))
+            channels.append(addresses)
+    if not notes:
+        return []
+    Notification.objects.bulk_create(notes)
+    deliveries = [
+        Delivery(notification=note, channel=channel, address=address)
+        for note, addresses in zip(notes, channels, strict=True)
+        for channel, address in addresses
+    ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
         ids = [d.pk for d in deliveries]
-        transaction.on_commit(lambda: deliver_pending(ids=ids))
-    return created
+        transaction.on_commit(lambda: deliver_pending(ids=ids, limit=len(ids)))
+    return notes
 
 
 def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
-    """Send unsent outbox rows; rows another worker is sending are skipped, not sent twice."""
+    """Send unsent outbox rows; rows another worker is sending are skipped, not sent twice.
+
+    The rows stay locked while they are sent and are marked in one UPDATE at the end.
+    """
     sent = 0
     backend = None
     with transaction.atomic():
         qs = Delivery.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).select_related("notification")
         if ids is not None:
             qs = qs.filter(pk__in=ids)
-        for delivery in qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit]:
+        batch = list(qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit])
+        for delivery in batch:
             note = delivery.notification
             delivery.attempts += 1
             try:
@@ -106,11 +142,11 @@ def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
             except Exception as exc:  # a mail server being down must not lose the row
                 logger.warning("delivery %s failed: %s", delivery.pk, exc)
                 delivery.error = str(exc)[:1000]
-                delivery.save(update_fields=["attempts", "error"])
                 continue
             delivery.sent_at = clock.now()
-            delivery.save(update_fields=["attempts", "sent_at"])
             sent += 1
+        if batch:
+            Delivery.objects.bulk_update(batch, ["attempts", "sent_at", "error"])
     return sent
 
 
