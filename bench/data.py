@@ -181,6 +181,7 @@ class Template:
     """Every row one real application left behind, ready to be copied."""
 
     def __init__(self, app: PermitApplication) -> None:
+        app = PermitApplication.objects.get(pk=app.pk)  # as the services left it
         self.app = app
         self.process = PermitProcess.objects.get(application=app)
         self.tasks = list(Task.objects.filter(process_id=self.process.pk).order_by("pk"))
