@@ -141,11 +141,11 @@ def test_a_sweep_killed_midway_is_caught_up_by_the_next_without_repeats(
     real_notify_many = firing.notify_many
     calls = {"n": 0}
 
-    def dying_notify_many(notices: list) -> object:
+    def dying_notify_many(notices: list, **kwargs: object) -> object:
         calls["n"] += 1
         if calls["n"] == 2:
             raise SystemExit("worker killed")  # not an Exception: nothing in the sweep may swallow it
-        return real_notify_many(notices)
+        return real_notify_many(notices, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(firing, "notify_many", dying_notify_many)
     with clock.travel(at(2026, 10, 13)), pytest.raises(SystemExit):

@@ -5,10 +5,12 @@ Set-based: the ids of every due clock are read in one query, then fired in batch
 queries whatever its size — lock the batch's clocks (SKIP LOCKED, so two sweeps share the
 work instead of queueing), ``INSERT … ON CONFLICT DO NOTHING RETURNING`` their ``Firing``
 rows, then bell and outbox rows, escalations and audit rows in bulk for exactly the clocks
-whose row this batch inserted. The unique constraint (clock, level) is the guarantee: a
-concurrent sweep's insert waits for ours and then inserts nothing, so it sends nothing.
-A sweep killed midway rolls back the batch it was on; the next sweep picks it up. Every
-due clock is handled in the same run, so a backlog does not take many beats.
+whose row this batch inserted. The e-mail/SMS outbox is handed to a worker after commit
+(``workflows.tasks.deliver_outbox``; the sweep's ``deliver_pending`` is the safety net).
+The unique constraint (clock, level) is the guarantee: a concurrent sweep's insert waits
+for ours and then inserts nothing, so it sends nothing. A sweep killed midway rolls back
+the batch it was on; the next sweep picks it up. Every due clock is handled in the same
+run, so a backlog does not take many beats.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from workflows import audit, clock
+from workflows.bulk import insert_rows
 from workflows.models import User
 from workflows.tasks import register_sweeper
 
@@ -162,7 +165,7 @@ def _fire_batch(clock_ids: Sequence[int], level: str) -> int:
                 )
                 if item.rule.escalate_to:
                     escalations.append(
-                        Escalation(clock=item, role=item.rule.escalate_to, county=item.county, created_at=now)
+                        (item.pk, item.rule.escalate_to, item.county_id, now)
                     )
             events.append(
                 audit.Event(
@@ -173,9 +176,13 @@ def _fire_batch(clock_ids: Sequence[int], level: str) -> int:
                     data={"clock": item.pk, "due": item.due_date, "holder": item.assignee_id},
                 )
             )
-        notify_many(notices)
-        if escalations:
-            Escalation.objects.bulk_create(escalations, ignore_conflicts=True)
+        notify_many(notices, send_in_worker=True)  # thousands of e-mails must not pace the sweep
+        insert_rows(
+            Escalation,
+            ["clock", "role", "county", "created_at"],
+            escalations,
+            on_conflict_do_nothing=True,
+        )
         audit.record_many(events)
         return len(fired)
 
