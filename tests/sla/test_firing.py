@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.models import Task
 
-from workflows import clock, tasks
-from workflows.models import County, User
+from workflows import audit, clock, tasks
+from workflows.models import AuditEntry, County, User
 from workflows.sla import firing, services
 from workflows.sla.examples import SlaDrillFlow
 from workflows.sla.models import Clock, Delivery, Escalation, Firing, Notification
@@ -206,6 +206,9 @@ def test_a_backlog_larger_than_a_batch_is_fired_in_one_sweep_in_constant_queries
     per_batch = len(one_batch.captured_queries) - 1  # the one query that reads the due ids
     assert len(three_batches.captured_queries) == 1 + 3 * per_batch
     assert Firing.objects.filter(level="red").count() == 16
+    # One audit row per fired clock on its subject's history, chained like any other row.
+    assert AuditEntry.objects.filter(action="sla.fired_red").count() == 16
+    assert audit.verify_chain().ok
 
 
 @pytest.mark.django_db(transaction=True)
