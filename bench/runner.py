@@ -209,21 +209,27 @@ def engine_lifecycle(clients: Clients, label: str) -> list[StepSample]:
     samples = []
     with Queries() as captured:
         started = time.perf_counter()
-        app = application_submit(
-            acting_user=User.objects.get(username="applicant"),
-            county=County.objects.get(name="昭阳区"),
-            facility_type="wall_sign",
-            address=f"昭阳区基准路{label}号",
-            width_m=Decimal("4"),
-            height_m=Decimal("1.2"),
-            height_above_ground_m=Decimal("3.5"),
-            material="铝塑板",
-            lighting="internal",
-            content="企业形象标识",
-            period_from=clock.today(),
-            period_until=clock.today() + dt.timedelta(days=700),
-            contact_phone="13812345678",
-        )
+        try:
+            app = application_submit(
+                acting_user=User.objects.get(username="applicant"),
+                county=County.objects.get(name="昭阳区"),
+                facility_type="wall_sign",
+                address=f"昭阳区基准路{label}号",
+                width_m=Decimal("4"),
+                height_m=Decimal("1.2"),
+                height_above_ground_m=Decimal("3.5"),
+                material="铝塑板",
+                lighting="internal",
+                content="企业形象标识",
+                period_from=clock.today(),
+                period_until=clock.today() + dt.timedelta(days=700),
+                contact_phone="13812345678",
+            )
+        except Exception as exc:  # e.g. a deadlock on the county's numbering: a result, not a crash
+            samples.append(
+                StepSample("submit", time.perf_counter() - started, captured.count, 500, f"{type(exc).__name__}: {exc}")
+            )
+            return samples
         samples.append(StepSample("submit", time.perf_counter() - started, captured.count, 200))
     for name, username, data in ENGINE_STEPS:
         task = (
@@ -245,9 +251,7 @@ def engine_lifecycle(clients: Clients, label: str) -> list[StepSample]:
                     error = response.content.decode(errors="replace")[:200]
             except Exception as exc:  # a deadlock or timeout is a result to report, not a crash
                 status, error = 500, f"{type(exc).__name__}: {exc}"[:200]
-            samples.append(
-                StepSample(name, time.perf_counter() - started, captured.count, status, error)
-            )
+            samples.append(StepSample(name, time.perf_counter() - started, captured.count, status, error))
         if status != 200:
             break
     return samples
@@ -418,15 +422,19 @@ def concurrency(lifecycles: int) -> dict[str, Any]:
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             for i in range(procs)
         ]
         reports: list[dict[str, Any]] = []
         for child in children:
-            stdout, _ = child.communicate(timeout=3600)
+            stdout, stderr = child.communicate(timeout=3600)
             lines = [line for line in stdout.decode().splitlines() if line.startswith("{")]
-            reports.append(json.loads(lines[-1]) if lines else {"steps": 0, "errors": ["worker crashed"], "seconds": 0})
+            if lines:
+                reports.append(json.loads(lines[-1]))
+            else:
+                last = (stderr.decode(errors="replace").strip().splitlines() or [""])[-1]
+                reports.append({"steps": 0, "errors": [f"worker crashed: {last[:200]}"], "seconds": 0})
         wall = time.perf_counter() - started
         steps = sum(r["steps"] for r in reports)
         errors = [e for r in reports for e in r["errors"]]
@@ -455,7 +463,7 @@ def worker(lifecycles: int, tag: str) -> dict[str, Any]:
     human = [s for s in samples if s.step != "submit"]
     return {
         "steps": sum(1 for s in human if s.status == 200),
-        "errors": [f"{s.step} {s.status} {s.error}" for s in human if s.status != 200],
+        "errors": [f"{s.step} {s.status} {s.error}" for s in samples if s.status != 200],
         "seconds": round(seconds, 2),
     }
 
