@@ -39,6 +39,7 @@ from workflows.sla.models import Clock, Notification
 
 CHUNK = 2000
 TEMPLATE_PREFIX = "BENCH-TEMPLATE "
+SWEEP_LABEL = "BENCH-SWEEP"  # bench.runner.sweep's synthetic clocks
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -191,16 +192,24 @@ class Template:
         )
         app_ct = ContentType.objects.get_for_model(PermitApplication)
         self.app_ct = app_ct
-        self.clocks = list(Clock.objects.filter(content_type=app_ct, object_id=str(app.pk)).order_by("pk"))
+        # The sweep bench's synthetic clocks (and what firing them wrote) are no part of a template.
+        self.clocks = list(
+            Clock.objects.filter(content_type=app_ct, object_id=str(app.pk))
+            .exclude(subject_label__startswith=SWEEP_LABEL)
+            .order_by("pk")
+        )
         self.documents = list(IssuedDocument.objects.filter(subject_type=app_ct, subject_id=str(app.pk)).order_by("pk"))
         self.opinions = list(Opinion.objects.filter(application=app).order_by("pk"))
         self.attachments = list(Attachment.objects.filter(application=app).order_by("pk"))
         self.permit = Permit.objects.filter(application=app).first()
         self.group_perms = list(GroupObjectPermission.objects.filter(content_type=app_ct, object_pk=str(app.pk)))
         self.user_perms = list(UserObjectPermission.objects.filter(content_type=app_ct, object_pk=str(app.pk)))
-        self.notifications = list(Notification.objects.filter(content_type=app_ct, object_id=str(app.pk)))
+        self.notifications = list(
+            Notification.objects.filter(content_type=app_ct, object_id=str(app.pk)).exclude(title__contains=SWEEP_LABEL)
+        )
         self.audit = list(
             AuditEntry.objects.filter(object_type=app._meta.label_lower, object_id=str(app.pk))
+            .exclude(action__startswith="sla.fired_")
             .select_related("actor")
             .order_by("pk")
         )

@@ -352,7 +352,13 @@ def sweep(open_clocks: int, due: int) -> dict[str, Any]:
 
     rule = ClockRule.objects.get(code="outdoor_ads.PermitFlow.accept")
     ct = ContentType.objects.get_for_model(PermitApplication)
-    app_ids = list(PermitApplication.objects.order_by("pk").values_list("pk", flat=True)[:50_000])
+    from .data import SWEEP_LABEL, TEMPLATE_PREFIX
+
+    app_ids = list(
+        PermitApplication.objects.exclude(address__startswith=TEMPLATE_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50_000]
+    )
     clerk = User.objects.get(username="clerk")
     county_ids = list(County.objects.values_list("pk", flat=True))
     today = clock.today()
@@ -366,7 +372,7 @@ def sweep(open_clocks: int, due: int) -> dict[str, Any]:
                 started_at, start_date, due_date, statutory_due_date, yellow_date, provisional, paused_on,
                 paused_working_days, paused_calendar_days, extension_days, extension_reason, stopped_at, stopped_on,
                 days_used, assignee_id, content_type_id, county_id, task_id, rule_id)
-            SELECT (%(apps)s::bigint[])[1 + g %% %(napps)s]::text, 'BENCH-SWEEP ' || g, '', 'outdoor_ads', 'accept',
+            SELECT (%(apps)s::bigint[])[1 + g %% %(napps)s]::text, %(label)s || ' ' || g, '', 'outdoor_ads', 'accept',
                 now(), %(start)s, CASE WHEN g <= %(due)s THEN %(past)s ELSE %(future)s END, NULL,
                 CASE WHEN g <= %(due)s THEN %(past)s - 2 ELSE %(future)s - 5 END, false, NULL, 0, 0, 0, '', NULL,
                 NULL, NULL, %(clerk)s, %(ct)s, (%(counties)s::bigint[])[1 + g %% %(ncounties)s], NULL, %(rule)s
@@ -383,6 +389,7 @@ def sweep(open_clocks: int, due: int) -> dict[str, Any]:
                 "counties": county_ids,
                 "ncounties": len(county_ids),
                 "rule": rule.pk,
+                "label": SWEEP_LABEL,
                 "n": max(to_make, due),
             },
         )
