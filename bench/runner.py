@@ -541,6 +541,7 @@ def run(config: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
         except Exception as exc:  # one broken part must not hide the others
             report[name] = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-2000:]}
         log(f"bench: {name} done in {time.perf_counter() - started:.0f} s")
+        write(report)  # a run stopped later still leaves what it measured
 
     part("floor", floor)
     part("peer", lambda: peer(config.lifecycles))
