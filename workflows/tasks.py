@@ -45,6 +45,18 @@ def sweep() -> dict[str, object]:
     return results
 
 
+@shared_task(name="workflows.tasks.deliver_outbox", ignore_result=True)
+def deliver_outbox(ids: list[int]) -> int:
+    """Send the e-mail/SMS outbox rows a sweep batch wrote (rows already sent are skipped).
+
+    The sweep hands its outbox to a worker instead of sending inline, so firing thousands of
+    clocks is not paced by the mail server; a lost task is covered by the sweep's own retry.
+    """
+    from .sla.notifications import deliver_pending
+
+    return deliver_pending(ids=ids, limit=len(ids))
+
+
 @shared_task(name="workflows.tasks.probe", ignore_result=True)
 def probe(token: str, hold_seconds: float = 0.0) -> None:
     """Health check: a worker took the task (attempts) and finished it exactly once."""

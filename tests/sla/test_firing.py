@@ -10,10 +10,11 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.models import Task
 
-from workflows import clock, tasks
-from workflows.models import County, User
+from workflows import audit, clock, tasks
+from workflows.models import AuditEntry, County, User
 from workflows.sla import firing, services
 from workflows.sla.examples import SlaDrillFlow
 from workflows.sla.models import Clock, Delivery, Escalation, Firing, Notification
@@ -132,26 +133,27 @@ def test_sms_goes_through_the_logging_backend_masked(demo_users: dict, caplog: p
 
 @pytest.mark.django_db
 def test_a_sweep_killed_midway_is_caught_up_by_the_next_without_repeats(
-    demo_users: dict, monkeypatch: pytest.MonkeyPatch
+    demo_users: dict, monkeypatch: pytest.MonkeyPatch, settings: object
 ) -> None:
+    settings.XIUHUA_SLA_SWEEP_BATCH = 2  # type: ignore[attr-defined]
     county = County.objects.get(name="昭阳区")
     items = [start_step(county, demo_users["reviewer"], at(2026, 9, 29))[1] for _ in range(5)]
-    real_notify = firing.notify
+    real_notify_many = firing.notify_many
     calls = {"n": 0}
 
-    def dying_notify(**kwargs: object) -> object:
+    def dying_notify_many(notices: list, **kwargs: object) -> object:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise SystemExit("worker killed")  # not an Exception: nothing in the sweep may swallow it
-        return real_notify(**kwargs)
+        return real_notify_many(notices, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(firing, "notify", dying_notify)
+    monkeypatch.setattr(firing, "notify_many", dying_notify_many)
     with clock.travel(at(2026, 10, 13)), pytest.raises(SystemExit):
         firing.sweep_clocks()
-    assert Firing.objects.filter(level="red").count() == 2  # the third clock's transaction rolled back
+    assert Firing.objects.filter(level="red").count() == 2  # the second batch's transaction rolled back
     assert Escalation.objects.count() == 2
 
-    monkeypatch.setattr(firing, "notify", real_notify)
+    monkeypatch.setattr(firing, "notify_many", real_notify_many)
     with clock.travel(at(2026, 10, 13)):
         firing.sweep_clocks()
         firing.sweep_clocks()
@@ -160,6 +162,53 @@ def test_a_sweep_killed_midway_is_caught_up_by_the_next_without_repeats(
         assert Escalation.objects.filter(clock=item).count() == 1
     # Each clock told the reviewer and the chief once: 5 clocks x 2 people.
     assert Notification.objects.filter(level="danger").count() == 10
+
+
+def _queries_to_fire(county: County, owner: User, n: int) -> tuple[int, int]:
+    """Start ``n`` steps, let them go overdue, and count the sweep's queries: (firing, delivering)."""
+    for _ in range(n):
+        start_step(county, owner, at(2026, 9, 29))
+    with clock.travel(at(2026, 10, 13)), CaptureQueriesContext(connection) as queries:
+        fired = firing.sweep_clocks()
+    assert fired["red"] == n
+    delivering = sum(1 for q in queries.captured_queries if "sla_delivery" in q["sql"])
+    return len(queries.captured_queries) - delivering, delivering
+
+
+@pytest.mark.django_db
+def test_the_sweep_costs_the_same_queries_for_three_clocks_and_for_thirty(demo_users: dict, settings: object) -> None:
+    settings.XIUHUA_SLA_SWEEP_BATCH = 100  # type: ignore[attr-defined]
+    county = County.objects.get(name="昭阳区")
+    few = _queries_to_fire(county, demo_users["reviewer"], 3)
+    Firing.objects.all().delete()
+    Escalation.objects.all().delete()
+    Clock.objects.update(stopped_at=clock.now())  # the first round's clocks are done
+    many = _queries_to_fire(county, demo_users["reviewer"], 30)
+    assert few == many
+    assert many[0] <= 20  # one batch: ids, lock, two inserts, notices, escalations, audit, deliveries
+
+
+@pytest.mark.django_db
+def test_a_backlog_larger_than_a_batch_is_fired_in_one_sweep_in_constant_queries_per_batch(
+    demo_users: dict, settings: object
+) -> None:
+    settings.XIUHUA_SLA_SWEEP_BATCH = 4  # type: ignore[attr-defined]
+    county = County.objects.get(name="昭阳区")
+    reviewer = demo_users["reviewer"]
+    for _ in range(4):
+        start_step(county, reviewer, at(2026, 9, 29))
+    with clock.travel(at(2026, 10, 13)), CaptureQueriesContext(connection) as one_batch:
+        assert firing.fire_level("red") == 4
+    for _ in range(12):
+        start_step(county, reviewer, at(2026, 9, 30))
+    with clock.travel(at(2026, 10, 14)), CaptureQueriesContext(connection) as three_batches:
+        assert firing.fire_level("red") == 12  # the whole backlog in one run, not one batch per beat
+    per_batch = len(one_batch.captured_queries) - 1  # the one query that reads the due ids
+    assert len(three_batches.captured_queries) == 1 + 3 * per_batch
+    assert Firing.objects.filter(level="red").count() == 16
+    # One audit row per fired clock on its subject's history, chained like any other row.
+    assert AuditEntry.objects.filter(action="sla.fired_red").count() == 16
+    assert audit.verify_chain().ok
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,8 +1,9 @@
 """A real Celery worker SIGKILLed in the middle of firing; the next sweep catches up exactly once.
 
 The worker runs against the suite's PostgreSQL and Redis with ``tests.sla.worker_settings``,
-which adds a hook that stops it inside the transaction of the third red firing (its Firing
-row inserted, not committed). The whole worker is then killed like a machine losing power.
+which fires in batches of two and adds a hook that stops it inside the transaction of the second
+red batch (its Firing rows inserted, not committed). The whole worker is then killed like a machine
+losing power.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 CLOCKS = 8
-HOLD_AFTER = 3
+BATCH = 2  # tests.sla.worker_settings.XIUHUA_SLA_SWEEP_BATCH
+HOLD_AFTER = 2  # the batch the worker is killed in
+COMMITTED = BATCH * (HOLD_AFTER - 1)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -129,18 +132,18 @@ def test_a_worker_killed_mid_sweep_is_caught_up_by_the_next_sweep_exactly_once(
     hold.write_text("hold")
     first = workers()
     send_sweep(worker_env)
-    wait_for(Path(f"{hold}.held").exists, 120, "the sweep to reach its third red firing")
+    wait_for(Path(f"{hold}.held").exists, 120, "the sweep to reach its second red batch")
 
-    # Mid-firing: two clocks committed with all their side effects, the third one in flight.
-    assert Firing.objects.filter(level="red").count() == HOLD_AFTER - 1
+    # Mid-sweep: the first batch committed with all its side effects, the second one in flight.
+    assert Firing.objects.filter(level="red").count() == COMMITTED
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     wait_for(lambda: other_open_transactions() == 0, 60, "PostgreSQL to roll back the killed transaction")
 
     fired_before = set(Firing.objects.filter(level="red").values_list("clock_id", flat=True))
-    assert len(fired_before) == HOLD_AFTER - 1
-    assert Notification.objects.filter(level="danger").count() == 2 * (HOLD_AFTER - 1)
-    assert Escalation.objects.count() == HOLD_AFTER - 1
+    assert len(fired_before) == COMMITTED
+    assert Notification.objects.filter(level="danger").count() == 2 * COMMITTED
+    assert Escalation.objects.count() == COMMITTED
     assert not ServiceHeartbeat.objects.filter(name="sweep").exists()  # the sweep never finished
 
     # The machine comes back; beat's next sweeps catch up.

@@ -8,16 +8,19 @@ before sending, so a committed notification is never lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils.module_loading import import_string
 
 from workflows import clock
+from workflows.bulk import insert_rows
 from workflows.masking import mask_phone
 
 from .models import Delivery, Notification
@@ -41,6 +44,18 @@ def sms_backend() -> Any:
     return import_string(path)()
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message to some users about one subject (``notify_many``)."""
+
+    users: Sequence[Any]
+    subject_obj: Any
+    title: str
+    body: str
+    level: str = "info"
+    url: str = ""
+
+
 def notify(
     *,
     users: Iterable[Any],
@@ -49,47 +64,77 @@ def notify(
     body: str,
     level: str = "info",
     url: str = "",
-) -> list[Notification]:
-    recipients = {user.pk: user for user in users if user is not None}.values()
-    content_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
-    object_id = str(subject_obj.pk) if subject_obj is not None else ""
-    if not url and subject_obj is not None:
-        getter = getattr(subject_obj, "get_absolute_url", None)
-        url = str(getter()) if getter is not None else ""
-    created = []
-    deliveries = []
-    for user in recipients:
-        note = Notification.objects.create(
-            recipient=user,
-            title=str(title)[:200],
-            body=str(body),
-            level=level,
-            content_type=content_type,
-            object_id=object_id,
-            url=url,
-            created_at=clock.now(),
-        )
-        created.append(note)
-        if user.email:
-            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.EMAIL, address=user.email))
-        if getattr(user, "phone", ""):
-            deliveries.append(Delivery(notification=note, channel=Delivery.Channel.SMS, address=user.phone))
-    if deliveries:
-        Delivery.objects.bulk_create(deliveries)
-        ids = [d.pk for d in deliveries]
-        transaction.on_commit(lambda: deliver_pending(ids=ids))
-    return created
+) -> list[int]:
+    return notify_many([Notice(list(users), subject_obj, title, body, level, url)])
+
+
+def _send_in_worker(ids: list[int]) -> None:
+    from workflows.tasks import deliver_outbox
+
+    deliver_outbox.delay(ids)
+
+
+def notify_many(notices: Sequence[Notice], *, send_in_worker: bool = False) -> list[int]:
+    """Bell rows and outbox rows for many notices in two INSERTs (returns the bell rows' ids).
+
+    The outbox is sent after commit.
+
+    By this process, or with ``send_in_worker`` by a Celery worker (the sweep's batches). If the
+    broker cannot take the task, the rows stay pending and the sweep's ``deliver_pending`` sends them.
+    """
+    now = clock.now()
+    notes: list[tuple[Any, ...]] = []
+    channels: list[list[tuple[str, str]]] = []
+    for notice in notices:
+        subject_obj = notice.subject_obj
+        content_type = ContentType.objects.get_for_model(subject_obj) if subject_obj is not None else None
+        object_id = str(subject_obj.pk) if subject_obj is not None else ""
+        url = notice.url
+        if not url and subject_obj is not None:
+            getter = getattr(subject_obj, "get_absolute_url", None)
+            url = str(getter()) if getter is not None else ""
+        title, body = str(notice.title)[:200], str(notice.body)
+        recipients = {user.pk: user for user in notice.users if user is not None}.values()
+        for user in recipients:
+            notes.append(
+                (user.pk, title, body, notice.level, content_type.pk if content_type else None, object_id, url, now)
+            )
+            addresses: list[tuple[str, str]] = []
+            if user.email:
+                addresses.append((Delivery.Channel.EMAIL, user.email))
+            if getattr(user, "phone", ""):
+                addresses.append((Delivery.Channel.SMS, user.phone))
+            channels.append(addresses)
+    fields = ["recipient", "title", "body", "level", "content_type", "object_id", "url", "created_at"]
+    note_ids: list[int] = insert_rows(Notification, fields, notes, returning="id")
+    rows = [
+        (note_id, str(channel), address, 0, "")
+        for note_id, addresses in zip(note_ids, channels, strict=True)
+        for channel, address in addresses
+    ]
+    if rows:
+        ids = insert_rows(Delivery, ["notification", "channel", "address", "attempts", "error"], rows, returning="id")
+        if send_in_worker:
+            transaction.on_commit(lambda: _send_in_worker(ids), robust=True)
+        else:
+            transaction.on_commit(lambda: deliver_pending(ids=ids, limit=len(ids)))
+    return note_ids
 
 
 def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
-    """Send unsent outbox rows; rows another worker is sending are skipped, not sent twice."""
-    sent = 0
+    """Send unsent outbox rows; rows another worker is sending are skipped, not sent twice.
+
+    The rows stay locked while they are sent and are marked in one UPDATE at the end (failures,
+    rare, one UPDATE each).
+    """
+    sent_ids: list[int] = []
     backend = None
     with transaction.atomic():
         qs = Delivery.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).select_related("notification")
         if ids is not None:
             qs = qs.filter(pk__in=ids)
-        for delivery in qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit]:
+        batch = list(qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit])
+        for delivery in batch:
             note = delivery.notification
             delivery.attempts += 1
             try:
@@ -105,13 +150,12 @@ def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
                     backend.send(phone=delivery.address, text=f"{note.title} {note.body}"[:300])
             except Exception as exc:  # a mail server being down must not lose the row
                 logger.warning("delivery %s failed: %s", delivery.pk, exc)
-                delivery.error = str(exc)[:1000]
-                delivery.save(update_fields=["attempts", "error"])
+                Delivery.objects.filter(pk=delivery.pk).update(attempts=delivery.attempts, error=str(exc)[:1000])
                 continue
-            delivery.sent_at = clock.now()
-            delivery.save(update_fields=["attempts", "sent_at"])
-            sent += 1
-    return sent
+            sent_ids.append(delivery.pk)
+        if sent_ids:
+            Delivery.objects.filter(pk__in=sent_ids).update(sent_at=clock.now(), attempts=F("attempts") + 1)
+    return len(sent_ids)
 
 
 @transaction.atomic

@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 _seen = {"red": 0}
 
 
-def hold_mid_firing(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+def hold_mid_firing(sender: type, level: str, clock_ids: list[int], **kwargs: Any) -> None:
     hold = os.environ.get("XIUHUA_TEST_HOLD_FILE")
-    if not hold or not created or instance.level != "red":
+    if not hold or level != "red":
         return
     _seen["red"] += 1
     if _seen["red"] < int(os.environ.get("XIUHUA_TEST_HOLD_AFTER", "1")):
@@ -21,7 +20,7 @@ def hold_mid_firing(sender: type, instance: Any, created: bool, **kwargs: Any) -
     gate = Path(hold)
     if not gate.exists():
         return
-    Path(f"{hold}.held").write_text(f"{os.getpid()} {instance.clock_id}\n")
+    Path(f"{hold}.held").write_text(f"{os.getpid()} {clock_ids}\n")
     while gate.exists():  # the test kills this process here
         time.sleep(0.05)
 
@@ -31,6 +30,6 @@ class WorkerHookConfig(AppConfig):
     label = "sla_test_workerhook"
 
     def ready(self) -> None:
-        from workflows.sla.models import Firing
+        from workflows.sla.firing import clocks_fired
 
-        post_save.connect(hold_mid_firing, sender=Firing, dispatch_uid="sla-test-hold-mid-firing")
+        clocks_fired.connect(hold_mid_firing, dispatch_uid="sla-test-hold-mid-firing")

@@ -1,0 +1,69 @@
+"""`make bench` still works: bench_data fills every table a permit touches, and a tiny run reports.
+
+Speed is never asserted here (that is `make bench`'s report); only that the tools run, create
+consistent rows and produce the report's keys.
+"""
+
+from __future__ import annotations
+
+import pytest
+from viewflow.workflow.models import Process, Task
+
+from bench import data, runner
+from outdoor_ads.models import Opinion, Permit, PermitApplication
+from workflows import audit
+from workflows.documents.models import IssuedDocument
+from workflows.models import AuditEntry
+from workflows.sla.models import Clock
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_data_and_a_tiny_bench_run(settings: object) -> None:
+    # The peer flow's app, as bench.settings installs it (it has no models).
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench"]  # type: ignore[attr-defined]
+    result = data.build(open_count=50, closed_count=50, log=lambda _line: None)
+    assert result["created"] == {"open": 50, "closed": 50}
+    assert data.open_population() == 50 and data.closed_population() == 50
+    clones = PermitApplication.objects.exclude(address__startswith=data.TEMPLATE_PREFIX)
+    assert clones.count() == 100
+    assert clones.values("county").distinct().count() > 1  # spread over the counties
+    assert Process.objects.filter(permitprocess__application__in=clones).count() == 100
+    assert Task.objects.filter(process__permitprocess__application__in=clones, status="NEW").count() == 50
+    ids = [str(pk) for pk in clones.values_list("pk", flat=True)]
+    assert Clock.objects.filter(object_id__in=ids, stopped_at__isnull=True).count() >= 50
+    assert IssuedDocument.objects.filter(subject_id__in=ids).count() >= 50
+    assert Opinion.objects.filter(application__in=clones).exists()
+    assert Permit.objects.filter(application__in=clones).count() == 40  # the granted share of the closed ones
+    assert AuditEntry.objects.filter(object_id__in=ids).count() >= 100
+    assert audit.verify_chain().ok  # cloned audit rows are chained like any others
+
+    config = runner.Config(
+        sizes=[50],
+        lifecycles=1,
+        list_repeats=1,
+        sweep_open=300,
+        sweep_due=20,
+        pdf_renders=1,
+        parts={"floor", "peer", "engine", "sizes", "sweep", "pdf"},
+    )
+    report = runner.run(config, log=lambda _line: None)
+    for key in (
+        "machine_before",
+        "machine_after",
+        "floor",
+        "peer",
+        "engine",
+        "sizes",
+        "sweep",
+        "pdf",
+        "ratios",
+        "targets",
+    ):
+        assert key in report, key
+    assert "error" not in report["peer"] and "error" not in report["engine"], (report["peer"], report["engine"])
+    assert report["peer"]["steps"] == 5 and report["engine"]["steps"] == 5, report["engine"]["errors"]
+    assert set(report["sizes"]["50"]["lists"]) == {label for label, _u, _url in runner.LISTS}
+    assert report["sweep"]["fired"]["red"] >= 20
+    assert {t["target"] for t in report["targets"]} >= {"queries per step", "steps/s vs bare viewflow"}
+    assert "targets:" in runner.table(report)
