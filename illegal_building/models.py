@@ -21,6 +21,9 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Case(Jurisdictional):
+    # A citizen who reported with an account follows their own report; staff see by county.
+    owner_field = "reported_by"
+
     class Source(models.TextChoices):
         PATROL = "patrol", _("Patrol or grid officer")
         CITIZEN = "citizen", _("Citizen report")
@@ -81,6 +84,7 @@ class Case(Jurisdictional):
 
     class Meta:
         ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["county", "-reported_at"], name="case_county_reported")]
         permissions = [
             ("report_case", _("Can report illegal construction")),
             ("investigate_case", _("Can verify, investigate and enforce cases")),

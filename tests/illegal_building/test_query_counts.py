@@ -1,0 +1,112 @@
+"""Case work lists cost the same number of queries with ten times more cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from illegal_building.models import Case
+from illegal_building.services import case_report
+from workflows import clock
+from workflows.flowviews import claim_task
+from workflows.models import County
+
+from .helpers import open_task
+
+pytestmark = pytest.mark.django_db
+
+GROWTH = 10
+
+
+def _report(users: dict[str, Any], county: County) -> Case:
+    return case_report(
+        acting_user=users["patrol"],
+        county=county,
+        source=Case.Source.PATROL,
+        address="凤霞路19号楼顶",
+        description="楼顶正在搭建彩钢板房",
+    )
+
+
+class Data:
+    def __init__(self, users: dict[str, Any]) -> None:
+        self.users = users
+        self.zhaoyang = County.objects.get(name="昭阳区")
+        self.ludian = County.objects.get(name="鲁甸县")
+        self.units = 0
+
+    def grow_to(self, units: int) -> None:
+        officer = self.users["officer"]
+        while self.units < units:
+            _report(self.users, self.zhaoyang)  # the officers' queue
+            claimed = _report(self.users, self.zhaoyang)
+            claim_task(task=open_task(claimed, "verify"), acting_user=officer)  # the officer's inbox
+            done = _report(self.users, self.zhaoyang)
+            # Cheap archive rows: a verification the officer finished (the list reads only the task).
+            Task.objects.filter(pk=open_task(done, "verify").pk).update(
+                owner=officer, status=STATUS.DONE, finished=clock.now()
+            )
+            _report(self.users, self.ludian)  # another county's case
+            self.units += 1
+
+
+@pytest.fixture
+def data(demo_users: dict[str, Any]) -> Data:
+    return Data(demo_users)
+
+
+def queries(client: Client | APIClient, url: str) -> int:
+    client.get(url)  # warm per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/cases/inbox/", "/cases/queue/", "/cases/archive/", "/"])
+def test_case_web_lists_cost_the_same_with_ten_times_more_cases(
+    data: Data, client_as: Callable[[str], Client], url: str
+) -> None:
+    data.grow_to(1)
+    client = client_as("officer")
+    small = queries(client, url)
+    data.grow_to(GROWTH)
+    assert queries(client, url) == small
+
+
+@pytest.mark.parametrize(
+    ("username", "url"), [("officer", "/api/tasks/"), ("officer", "/api/cases/"), ("squadlead", "/api/cases/")]
+)
+def test_case_api_lists_cost_the_same_with_ten_times_more_cases(data: Data, username: str, url: str) -> None:
+    data.grow_to(1)
+    client = api(data.users[username])
+    small = queries(client, url)
+    data.grow_to(GROWTH)
+    assert queries(client, url) == small
+
+
+def test_case_lists_show_exactly_the_county_rows(data: Data, client_as: Callable[[str], Client]) -> None:
+    data.grow_to(2)
+    tasks = api(data.users["officer"]).get("/api/tasks/").json()
+    assert tasks["count"] == 4  # 2 queued + 2 claimed, none of the other county's
+    assert api(data.users["officer"]).get("/api/cases/").json()["count"] == 6
+    assert api(data.users["reviewer_ludian"]).get("/api/tasks/").json()["count"] == 0
+    archive = client_as("officer").get("/cases/archive/").content.decode()
+    done = Task.objects.filter(status=STATUS.DONE, owner=data.users["officer"])
+    assert done.count() == 2
+    for task in done:
+        assert f"#{task.process_id}/{task.pk}" in archive
