@@ -23,6 +23,7 @@ USER = settings.AUTH_USER_MODEL
 class Case(Jurisdictional):
     # A citizen who reported with an account follows their own report; staff see by county.
     owner_field = "reported_by"
+    worklist_search = ("report_number", "case_number", "address", "party_name")
 
     class Source(models.TextChoices):
         PATROL = "patrol", _("Patrol or grid officer")
@@ -98,6 +99,10 @@ class Case(Jurisdictional):
 
     def __str__(self) -> str:
         return self.case_number or self.report_number
+
+    @property
+    def worklist_summary(self) -> str:
+        return " · ".join(part for part in (self.party_name, self.address) if part)
 
     @property
     def masked_party_id_number(self) -> str:

@@ -72,6 +72,8 @@ class PermitApplication(Jurisdictional):
     """An application for an outdoor-advertising facility permit (domain §2)."""
 
     owner_field = "applicant"
+    worklist_related = ("applicant",)
+    worklist_search = ("number", "address")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
@@ -155,6 +157,10 @@ class PermitApplication(Jurisdictional):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def worklist_summary(self) -> str:
+        return f"{self.applicant.display_name} · {self.address}"
 
     @property
     def area(self) -> Decimal:

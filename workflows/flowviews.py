@@ -35,6 +35,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from .jurisdiction import is_visible, visibility_q
+from .worklist import WorkListColumns, decorate
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
 TASK_BUSY = _("Someone else is acting on this task right now. Try again in a moment.")
@@ -386,8 +387,8 @@ class StepView(generic.FormView):
         return "/"
 
 
-class _ScopedTaskList:
-    """A flow app's task list: its rows come from one predicate-scoped query (see ``visible_tasks``)."""
+class _ScopedTaskList(WorkListColumns):
+    """A flow app's task list: one predicate-scoped query (``visible_tasks``), work-list columns."""
 
     flow_class: Any
     request: HttpRequest
@@ -395,8 +396,7 @@ class _ScopedTaskList:
 
     @property
     def queryset(self) -> models.QuerySet[Any]:
-        qs = type(self).tasks(self.request.user, self.flow_class)
-        return qs.order_by("-created", "-pk")
+        return decorate(type(self).tasks(self.request.user, self.flow_class), self.flow_class)
 
 
 class InboxView(_ScopedTaskList, viewflow_views.FlowInboxListView):

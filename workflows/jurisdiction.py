@@ -42,9 +42,17 @@ class Jurisdictional(models.Model):
 
     # The foreign key to the account that sees the object as its own (non-staff accounts only).
     owner_field: ClassVar[str | None] = None
+    # Work lists (workflows.worklist): relations the summary reads, fields the text search covers.
+    worklist_related: ClassVar[tuple[str, ...]] = ()
+    worklist_search: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         abstract = True
+
+    @property
+    def worklist_summary(self) -> str:
+        """One line saying who and where, for the work lists (overridden per subject)."""
+        return ""
 
 
 def jurisdictional_models() -> list[type[models.Model]]:

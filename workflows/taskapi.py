@@ -126,6 +126,9 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
         scope |= flow_scope if q is None else flow_scope & q
         field_name = getattr(flow_class.process_class, "subject_field", "")
         related.append(f"{link}{field_name}" if field_name else link[:-2])
+        if field_name:
+            subject_model = flow_class.process_class._meta.get_field(field_name).related_model
+            related.extend(f"{link}{field_name}__{name}" for name in getattr(subject_model, "worklist_related", ()))
     claimable = Q(status=STATUS.NEW, owner__isnull=True)
     if not user.is_superuser:
         claimable &= Q(owner_permission__isnull=True) | Q(owner_permission__in=user.get_all_permissions())
@@ -176,6 +179,7 @@ def serialize_task(task: Any) -> dict[str, Any]:
         "process_title": str(task.flow_task.flow_class.process_title),
         "process_id": task.process_id,
         "subject": str(subject) if subject is not None else "",
+        "summary": str(getattr(subject, "worklist_summary", "") or ""),
         "step": task.flow_task.name,
         "title": str(task.flow_task.task_title),
         "status": task.status,
@@ -199,6 +203,7 @@ class TaskSerializer(serializers.Serializer):
     process_title = serializers.CharField()
     process_id = serializers.IntegerField()
     subject = serializers.CharField()
+    summary = serializers.CharField()
     step = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()

@@ -102,4 +102,5 @@ def test_case_lists_show_exactly_the_county_rows(data: Data, client_as: Callable
     done = Task.objects.filter(status=STATUS.DONE, owner=data.users["officer"])
     assert done.count() == 2
     for task in done:
-        assert f"#{task.process_id}/{task.pk}" in archive
+        assert task.flow_task.reverse("index", args=[task.process_id, task.pk]) in archive
+        assert task.process.coerced.case.report_number in archive

@@ -123,10 +123,13 @@ def test_lists_show_exactly_the_visible_rows(data: Data, client_as: Callable[[st
     assert api(data.users["supervisor"]).get("/api/permits/").json()["count"] == 12
     queue = client_as("clerk").get("/permit/queue/").content.decode()
     inbox = client_as("clerk").get("/permit/inbox/").content.decode()
-    ludian = PermitApplication.objects.filter(county=data.ludian).values_list("process__pk", flat=True)
-    for process_pk in ludian:
-        assert f"#{process_pk}/" not in queue
-        assert f"#{process_pk}/" not in inbox
+    for number in PermitApplication.objects.filter(county=data.ludian).values_list("number", flat=True):
+        assert number not in queue
+        assert number not in inbox
+    for number in PermitApplication.objects.filter(county=data.zhaoyang, status="submitted").values_list(
+        "number", flat=True
+    ):
+        assert number in queue or number in inbox
 
 
 def test_api_lists_are_paged(data: Data) -> None:
