@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from . import clock
 from .models import County
@@ -122,7 +123,7 @@ class WorkListColumns:
 
     flow_class: Any
     request: Any
-    columns = ("business_key", "subject_summary", "step", "assignee", "due", "days_left")
+    columns = ("business_key", "subject_summary", "step", "assignee", "due", "days_left", "action")
 
     def get_filterset_class(self) -> Any:
         return type("FlowWorkListFilter", (WorkListFilter,), {"flow_class": self.flow_class})
@@ -181,3 +182,13 @@ class WorkListColumns:
         return item.working_days_left  # negative once overdue
 
     days_left.short_description = _("Working days left")  # type: ignore[attr-defined]
+
+    def action(self, task: Any) -> Any:
+        """Claim from the queue, release from the inbox: links to viewflow's confirmation pages."""
+        if task.status == STATUS.NEW and task.owner_id is None:
+            return format_html('<a href="{}" data-action="claim">{}</a>', task.reverse("assign"), _("Claim"))
+        if task.status == STATUS.ASSIGNED and task.owner_id == self.request.user.pk:
+            return format_html('<a href="{}" data-action="release">{}</a>', task.reverse("unassign"), _("Release"))
+        return ""
+
+    action.short_description = _("Action")  # type: ignore[attr-defined]

@@ -17,6 +17,8 @@ from outdoor_ads.services import application_submit
 from workflows import clock
 from workflows.models import County
 
+from .support import open_task
+
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -81,3 +83,21 @@ def test_queue_filters_by_text_light_and_step(
     assert newer.number in lights["green"]
     step = client.get("/permit/queue/", {"flow_task": get_task_ref(PermitFlow.accept)}).content.decode()
     assert older.number in step and newer.number in step
+
+
+def test_claim_from_the_queue_and_release_from_the_inbox(
+    client_as: Callable[[str], Client], two_applications: tuple[Any, Any]
+) -> None:
+    older, _newer = two_applications
+    client = client_as("clerk")
+    task = open_task(older, PermitFlow.accept)
+    queue = client.get("/permit/queue/").content.decode()
+    claim = f'<a href="{task.reverse("assign")}" data-action="claim">认领</a>'
+    assert claim in queue
+    assert client.get(task.reverse("assign")).status_code == 200
+    assert client.post(task.reverse("assign")).status_code == 302
+    inbox = client.get("/permit/inbox/").content.decode()
+    assert f'<a href="{task.reverse("unassign")}" data-action="release">' in inbox
+    assert older.number not in client.get("/permit/queue/").content.decode()
+    assert client.post(task.reverse("unassign")).status_code == 302
+    assert claim in client.get("/permit/queue/").content.decode()
