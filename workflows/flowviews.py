@@ -35,7 +35,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from .jurisdiction import is_visible, visibility_q
-from .worklist import WorkListColumns, decorate
+from .worklist import WorkListColumns, decorate, light_counts
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
 TASK_BUSY = _("Someone else is acting on this task right now. Try again in a moment.")
@@ -468,4 +468,10 @@ class JurisdictionFlowAppViewset(FlowAppViewset):
         user = request.user
         if not self._flow_class.instance.has_view_permission(user):
             return {"user_inbox": Task.objects.none(), "user_queue": Task.objects.none()}
-        return {"user_inbox": inbox_tasks(user, self._flow_class), "user_queue": queue_tasks(user, self._flow_class)}
+        queue = queue_tasks(user, self._flow_class)
+        return {
+            "user_inbox": inbox_tasks(user, self._flow_class),
+            "user_queue": queue,
+            # Called by the template only when the menu is drawn: one aggregate query.
+            "queue_lights": lambda: light_counts(queue),
+        }

@@ -30,6 +30,13 @@ GROWTH = 10
 
 
 @pytest.fixture(autouse=True)
+def _steady_calendar_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The holiday overlay is re-read every OVERLAY_TTL_SECONDS (one query whenever it expires);
+    # on a slow machine that can fall inside a measured request, so it is held for the test.
+    monkeypatch.setattr("workflows.calendar.OVERLAY_TTL_SECONDS", 3600.0)
+
+
+@pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 

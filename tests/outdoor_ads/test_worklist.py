@@ -101,3 +101,15 @@ def test_claim_from_the_queue_and_release_from_the_inbox(
     assert older.number not in client.get("/permit/queue/").content.decode()
     assert client.post(task.reverse("unassign")).status_code == 302
     assert claim in client.get("/permit/queue/").content.decode()
+
+
+def test_menu_counts_the_queue_per_light(client_as: Callable[[str], Client], two_applications: tuple[Any, Any]) -> None:
+    html = client_as("clerk").get("/permit/queue/").content.decode()
+    lights = re.search(r'data-testid="queue-lights"[^>]*>(.*?)</div>', html, flags=re.S)
+    assert lights is not None
+    # The older application is due today (yellow); the newer one is green and not counted here.
+    assert re.search(r'href="/permit/queue/\?light=yellow" data-light="yellow"[^>]*>.*?</span> 1</a>', lights.group(1))
+    assert 'data-light="red"' not in lights.group(1)
+    filtered = client_as("clerk").get("/permit/queue/?light=yellow").content.decode()
+    older, newer = two_applications
+    assert older.number in filtered and newer.number not in filtered
