@@ -151,6 +151,7 @@ class PermitApplicationListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
+        operation_id="permits_list",
         summary="Applications the caller may see, newest first (paged: ?page=, ?page_size=)",
         responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
     )

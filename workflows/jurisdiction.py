@@ -113,6 +113,12 @@ class _AnyOf(Expression):
         self.lhs, self.subquery = exprs
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        # Other databases (SQLite for `make run`): the plain, equivalent IN (subquery).
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        sub_sql, sub_params = compiler.compile(self.subquery)
+        return f"({lhs_sql} IN {sub_sql})", (*lhs_params, *sub_params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         lhs_sql, lhs_params = compiler.compile(self.lhs)
         sub_sql, sub_params = compiler.compile(self.subquery)
         return f"({lhs_sql} = ANY(ARRAY{sub_sql}))", (*lhs_params, *sub_params)
