@@ -23,6 +23,10 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Case(Jurisdictional):
+    # A citizen who reported with an account follows their own report; staff see by county.
+    owner_field = "reported_by"
+    worklist_search = ("report_number", "case_number", "address", "party_name")
+
     class Source(models.TextChoices):
         PATROL = "patrol", _("Patrol or grid officer")
         CITIZEN = "citizen", _("Citizen report")
@@ -88,6 +92,7 @@ class Case(Jurisdictional):
 
     class Meta:
         ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["county", "-reported_at"], name="case_county_reported")]
         permissions = [
             ("report_case", _("Can report illegal construction")),
             ("investigate_case", _("Can verify, investigate and enforce cases")),
@@ -101,6 +106,10 @@ class Case(Jurisdictional):
 
     def __str__(self) -> str:
         return self.case_number or self.report_number
+
+    @property
+    def worklist_summary(self) -> str:
+        return " · ".join(part for part in (self.party_name, self.address) if part)
 
     @property
     def masked_party_id_number(self) -> str:

@@ -13,14 +13,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BigIntegerField, Max, Value
+from django.db.models.functions import Cast, Replace, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outdoor_ads.models import Permit, PermitApplication
 from workflows import audit, calendar, clock
-from workflows.jurisdiction import open_to_county, open_to_owner
 from workflows.models import AuditEntry, County, User
+from workflows.numbering import next_sequence
 from workflows.roles import ROLES, has_role
 from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
@@ -54,19 +56,30 @@ from .models import (
 )
 
 
+def _issued_max(field: str, prefix: str, suffix: str = "") -> int:
+    """Largest sequence already issued under ``prefix`` (numbers issued before the counters)."""
+    tail: Any = Substr(field, len(prefix) + 1)
+    if suffix:
+        tail = Replace(tail, Value(suffix), Value(""))
+    found = Case.objects.filter(**{f"{field}__startswith": prefix}).aggregate(last=Max(Cast(tail, BigIntegerField())))
+    return int(found["last"] or 0)
+
+
 def _next_report_number() -> str:
+    """WJ + year + a seven-digit city-wide sequence (an integer counter, never string-ordered)."""
     year = clock.today().year
     prefix = f"WJ{year}"
-    last = Case.objects.filter(report_number__startswith=prefix).order_by("-report_number").first()
-    seq = int(last.report_number[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    seq = next_sequence(series="case-report", year=year, start_from=lambda: _issued_max("report_number", prefix))
+    return f"{prefix}{seq:07d}"
 
 
 def _next_case_number(county: County) -> str:
     year = clock.today().year
     prefix = f"{county.short_name}住建违立〔{year}〕"
-    count = Case.objects.filter(case_number__startswith=prefix).count()
-    return f"{prefix}{count + 1}号"
+    seq = next_sequence(
+        series=f"case:{county.code}", year=year, start_from=lambda: _issued_max("case_number", prefix, "号")
+    )
+    return f"{prefix}{seq}号"
 
 
 def _set_stage(case: Case, stage: str) -> None:
@@ -115,9 +128,6 @@ def case_report(
         reporter_phone=reporter_phone,
         permit_application=permit_application,
     )
-    open_to_county(case)
-    if acting_user is not None and acting_user.kind != User.Kind.STAFF:
-        open_to_owner(case, acting_user)
     data = {"source": source, "address": address, **({"ticket": ticket} if ticket else {})}
     audit.record(actor=acting_user, action="case.report", obj=case, data=data)
     for photo in photos or []:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.jurisdiction import get_visible_or_404
+from workflows.pagination import paged_schema, paginated
 from workflows.parsers import ObjectJSONParser
 
 from . import forms, selectors, services
@@ -119,7 +120,7 @@ def application_full(application: PermitApplication, user: Any) -> dict[str, Any
     return data
 
 
-ApplicationBriefList = inline_serializer(
+ApplicationBrief = inline_serializer(
     "PermitApplicationBrief",
     many=True,
     fields={
@@ -152,10 +153,14 @@ ApplicationDetail = inline_serializer(
 class PermitApplicationListView(APIView):
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
-    @extend_schema(summary="Applications the caller may see", responses=ApplicationBriefList)
+    @extend_schema(
+        operation_id="permits_list",
+        summary="Applications the caller may see, newest first (paged: ?page=, ?page_size=)",
+        responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
+    )
     def get(self, request: Request) -> Response:
-        qs = selectors.application_list(user=request.user)
-        return Response([application_brief(a) for a in qs[:200]])
+        qs = selectors.application_list(user=request.user).order_by("-submitted_at", "-pk")
+        return paginated(request, self, qs, application_brief)
 
     @extend_schema(
         summary="Apply (multipart): facility data and the checklist's files as material_<item code>",

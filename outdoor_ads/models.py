@@ -71,6 +71,10 @@ class MaterialRequirement(models.Model):
 class PermitApplication(Jurisdictional):
     """An application for an outdoor-advertising facility permit (domain §2)."""
 
+    owner_field = "applicant"
+    worklist_related = ("applicant",)
+    worklist_search = ("number", "address")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
         SUPPLEMENT = "supplement", _("Awaiting supplementary materials")
@@ -143,11 +147,20 @@ class PermitApplication(Jurisdictional):
 
     class Meta:
         ordering = ["-submitted_at"]
+        # The list's filters (county staff, the applicant) in the list's order.
+        indexes = [
+            models.Index(fields=["county", "-submitted_at"], name="ads_app_county_submitted"),
+            models.Index(fields=["applicant", "-submitted_at"], name="ads_app_owner_submitted"),
+        ]
         verbose_name = _("permit application")
         verbose_name_plural = _("permit applications")
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def worklist_summary(self) -> str:
+        return f"{self.applicant.display_name} · {self.address}"
 
     @property
     def area(self) -> Decimal:
@@ -400,6 +413,8 @@ class Hearing(models.Model):
 class Permit(Jurisdictional):
     """A granted permit in the registry (户外广告设施设置许可证)."""
 
+    owner_field = "holder"
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         CANCELLED = "cancelled", _("Cancelled")
@@ -425,6 +440,7 @@ class Permit(Jurisdictional):
 
     class Meta:
         ordering = ["valid_until", "id"]
+        indexes = [models.Index(fields=["county", "valid_until", "id"], name="ads_permit_county_until")]
         verbose_name = _("permit")
         verbose_name_plural = _("permit registry")
 
@@ -437,6 +453,8 @@ class Permit(Jurisdictional):
 
 class PermitRequest(Jurisdictional):
     """A holder's request after the grant: renewal (延续), change (变更) or cancellation (注销)."""
+
+    owner_field = "requested_by"
 
     class Kind(models.TextChoices):
         RENEWAL = "renewal", _("Renewal")

@@ -14,7 +14,7 @@ from workflows import audit, clock
 from workflows.jurisdiction import visible
 from workflows.roles import has_role
 
-from .models import FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest
+from .models import FacilityType, FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
 
@@ -224,13 +224,18 @@ def open_follow_ups(*, user: Any) -> QuerySet[FollowUp]:
 def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
     sections = []
     if "applicant" in role_codes or role_codes & STAFF_ROLES:
+        recent = list(application_list(user=user)[:20])
+        # One query for the facility names of the whole section, not one per row.
+        names = dict(
+            FacilityType.objects.filter(code__in={a.facility_type for a in recent}).values_list("code", "name")
+        )
         items = [
             {
                 "url": reverse("ads:application_detail", kwargs={"pk": a.pk}),
                 "label": a.number,
-                "note": f"{a.facility_name} · {a.address} · {a.get_status_display()}",
+                "note": f"{names.get(a.facility_type, a.facility_type)} · {a.address} · {a.get_status_display()}",
             }
-            for a in application_list(user=user)[:20]
+            for a in recent
         ]
         title = _("My applications") if "applicant" in role_codes else _("Applications in my jurisdiction")
         sections.append({"key": "ads-applications", "title": title, "items": items, "empty": _("No applications yet.")})

@@ -12,15 +12,17 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Max
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
 from workflows import audit, calendar, clock
 from workflows.flowviews import task_execution
-from workflows.jurisdiction import open_to_county, open_to_owner, visible
+from workflows.jurisdiction import is_visible
 from workflows.models import County, User
+from workflows.numbering import next_sequence
 from workflows.roles import ROLES, has_role
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
@@ -111,14 +113,21 @@ def _lookup_code() -> str:
 
 
 def _next_number(county: County) -> str:
-    # Numbers are per county and year; locking the county row serialises concurrent submissions.
-    County.objects.select_for_update(no_key=True).filter(pk=county.pk).exists()
-    prefix = f"GG{clock.today().year}{county.code}"
-    last = (
-        PermitApplication.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    ).first()
-    seq = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
+    """GG + year + county code + a six-digit sequence (wider past 999,999; never reused).
+
+    The sequence is an integer counter per county and year (workflows.numbering): no string
+    ordering, and no lock on the county row that every new row's foreign key reads.
+    """
+    year = clock.today().year
+    prefix = f"GG{year}{county.code}"
+
+    def issued() -> int:
+        suffix = Cast(Substr("number", len(prefix) + 1), BigIntegerField())
+        found = PermitApplication.objects.filter(number__startswith=prefix).aggregate(last=Max(suffix))["last"]
+        return int(found or 0)
+
+    seq = next_sequence(series=f"application:{county.code}", year=year, start_from=issued)
+    return f"{prefix}{seq:06d}"
 
 
 def _require_applicant(application: PermitApplication, user: User) -> None:
@@ -424,8 +433,6 @@ def application_submit(
             acting_user=acting_user,
             stored=stored,
         )
-        open_to_county(application)
-        open_to_owner(application, acting_user)
         audit.record(
             actor=acting_user,
             action="application.submit",
@@ -689,7 +696,7 @@ def party_statement_record(*, party: AffectedParty, acting_user: User, statement
         _require_applicant(application, acting_user)
     elif not (
         acting_user.has_perm("outdoor_ads.review_permit")
-        and visible(acting_user, PermitApplication).filter(pk=application.pk).exists()
+        and is_visible(acting_user, PermitApplication, application.pk)
     ):
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not statement.strip():
@@ -1041,10 +1048,6 @@ def application_decide(
                 {"submitted_on": _local_date(application.submitted_at), "reasons": comment},
             )
         application.save()
-        if granted:
-            permit = application.permit
-            open_to_county(permit)
-            open_to_owner(permit, application.applicant)
         _stop_overall_clock(application, acting_user)
         _tell_applicant(application, TOLD_GRANTED if granted else TOLD_REFUSED, comment)
         _record_opinion(
@@ -1116,7 +1119,7 @@ def application_request_hearing(*, application: PermitApplication, acting_user: 
 def may_decide(user: Any, application: PermitApplication) -> bool:
     return bool(
         user.has_perm("outdoor_ads.decide_permit")
-        and visible(user, PermitApplication).filter(pk=application.pk).exists()
+        and is_visible(user, PermitApplication, application.pk)
     )
 
 
@@ -1172,8 +1175,7 @@ def application_rate(*, application: PermitApplication, acting_user: User, score
         raise ValidationError(RATING_ONCE)
     rating = Rating.objects.create(application=application, score=score, comment=comment, at=clock.now())
     if score == Rating.Score.UNSATISFIED:
-        follow_up = FollowUp.objects.create(rating=rating, county=application.county, created_at=clock.now())
-        open_to_county(follow_up)
+        FollowUp.objects.create(rating=rating, county=application.county, created_at=clock.now())
         _tell_chiefs(application, TOLD_UNSATISFIED, comment)
     audit.record(actor=acting_user, action=f"application.rate.{score}", obj=application, reason=comment)
     return rating
@@ -1183,7 +1185,7 @@ def application_rate(*, application: PermitApplication, acting_user: User, score
 def followup_resolve(*, follow_up: FollowUp, acting_user: User, note: str) -> FollowUp:
     if (
         not acting_user.has_perm("outdoor_ads.resolve_followup")
-        or not visible(acting_user, FollowUp).filter(pk=follow_up.pk).exists()
+        or not is_visible(acting_user, FollowUp, follow_up.pk)
     ):
         raise PermissionDenied(NOT_A_STAFF_DECISION)
     if not note.strip():
@@ -1242,8 +1244,6 @@ def permit_request_renewal(
         requested_until=requested_until,
         reason=reason,
     )
-    open_to_county(request)
-    open_to_owner(request, acting_user)
     audit.record(actor=acting_user, action="permit.renewal.request", obj=permit, data={"until": requested_until})
     return request
 
@@ -1268,8 +1268,6 @@ def permit_request_change(
         changes=effective,
         reason=reason,
     )
-    open_to_county(request)
-    open_to_owner(request, acting_user)
     audit.record(actor=acting_user, action="permit.change.request", obj=permit, data=effective)
     return request
 

@@ -31,11 +31,12 @@ from viewflow.workflow import flow
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as viewflow_views
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from .concurrency import retry_once
-from .jurisdiction import visible
+from .jurisdiction import is_visible, visibility_q
+from .worklist import WorkListColumns, decorate, light_counts
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
 TASK_BUSY = _("Someone else is acting on this task right now. Try again in a moment.")
@@ -59,24 +60,87 @@ class SubjectProcessMixin:
         return getattr(self, self.subject_field)
 
 
+def _subject_of(process_class: Any) -> tuple[str, Any] | None:
+    """(field name, model) of the process class's subject, or None for a process without one."""
+    field_name = getattr(process_class, "subject_field", "")
+    if not field_name:
+        return None
+    return field_name, process_class._meta.get_field(field_name).related_model
+
+
 def subject_visible(user: Any, process: Any) -> bool:
-    """May ``user`` see what this process is about (county staff, city-wide staff, the owner)?"""
-    get_subject = getattr(process, "get_subject", None)
-    if get_subject is None:
+    """May ``user`` see what this process is about (county staff, city-wide staff, the owner)?
+
+    One primary-key lookup with the visibility predicate; the subject row itself is not loaded.
+    """
+    found = _subject_of(type(process))
+    if found is None:
         return True
-    subject = get_subject()
-    return visible(user, type(subject)).filter(pk=subject.pk).exists()
+    field_name, subject_model = found
+    return is_visible(user, subject_model, getattr(process, f"{field_name}_id"))
+
+
+def process_visibility_q(user: Any, process_class: Any, prefix: str = "") -> Q | None:
+    """The visibility predicate of ``process_class``'s subject, seen from ``prefix``; None = all."""
+    found = _subject_of(process_class)
+    if found is None:
+        return None
+    field_name, subject_model = found
+    return visibility_q(user, subject_model, prefix=f"{prefix}{field_name}__")
+
+
+def task_process_link(flow_class: Any) -> str:
+    """Lookup path from a viewflow ``Task`` to the flow's concrete process (its subclass row)."""
+    process_class = flow_class.process_class
+    link = process_class._meta.get_ancestor_link(Process)
+    return f"process__{link.remote_field.get_accessor_name()}__" if link is not None else "process__"
+
+
+def visible_tasks(user: Any, flow_class: Any, qs: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
+    """Tasks of ``flow_class`` whose subject ``user`` may see: one joined, indexed filter.
+
+    The process row and its subclass row come with each task (``Task.brief`` and the lists read
+    them), so a page of tasks costs the same number of queries whatever its length.
+    """
+    qs = Task.objects.all() if qs is None else qs
+    link = task_process_link(flow_class)
+    qs = qs.filter(process__flow_class=flow_class).select_related("process", link[:-2])
+    q = process_visibility_q(user, flow_class.process_class, prefix=link)
+    return qs if q is None else qs.filter(q)
+
+
+def queue_tasks(user: Any, flow_class: Any) -> models.QuerySet[Any]:
+    """The flow's queue for ``user``: open unassigned human tasks they may claim, by predicate.
+
+    viewflow's ``user_queue`` also reads every guardian row of the user and their groups (one query
+    per row) for per-object task permissions; no node of ours uses those, so the queue is the
+    node permission (model-level, cached on the user) and the subject's visibility predicate.
+    """
+    qs = Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW)
+    if not user.is_superuser:
+        qs = qs.filter(
+            Q(owner_permission__isnull=True)
+            | Q(owner=user)
+            | Q(owner_permission__in=user.get_all_permissions())
+        )
+    return visible_tasks(user, flow_class, qs)
+
+
+def inbox_tasks(user: Any, flow_class: Any) -> models.QuerySet[Any]:
+    return visible_tasks(user, flow_class, Task.objects.filter(owner=user, status=STATUS.ASSIGNED))
+
+
+def archive_tasks(user: Any, flow_class: Any) -> models.QuerySet[Any]:
+    qs = Task.objects.filter(flow_task_type="HUMAN", owner=user, finished__isnull=False)
+    return visible_tasks(user, flow_class, qs)
 
 
 def visible_process_ids(user: Any, flow_class: Any) -> models.QuerySet[Any]:
     """Primary keys of the processes of ``flow_class`` whose subject ``user`` may see."""
     process_class = flow_class.process_class
-    field_name = getattr(process_class, "subject_field", "")
     qs = process_class._default_manager.all()
-    if field_name:
-        subject_model = process_class._meta.get_field(field_name).related_model
-        qs = qs.filter(**{f"{field_name}__in": visible(user, subject_model).values("pk")})
-    return qs.values("pk")
+    q = process_visibility_q(user, process_class)
+    return (qs if q is None else qs.filter(q)).values("pk")
 
 
 class TaskUrlGuardMiddleware:
@@ -328,15 +392,39 @@ class StepView(generic.FormView):
         return "/"
 
 
+class _ScopedTaskList(WorkListColumns):
+    """A flow app's task list: one predicate-scoped query (``visible_tasks``), work-list columns."""
+
+    flow_class: Any
+    request: HttpRequest
+    tasks: Callable[[Any, Any], models.QuerySet[Any]]
+
+    @property
+    def queryset(self) -> models.QuerySet[Any]:
+        return decorate(type(self).tasks(self.request.user, self.flow_class), self.flow_class)
+
+
+class InboxView(_ScopedTaskList, viewflow_views.FlowInboxListView):
+    tasks = staticmethod(inbox_tasks)
+
+
+class QueueView(_ScopedTaskList, viewflow_views.FlowQueueListView):
+    tasks = staticmethod(queue_tasks)
+
+
+class ArchiveView(_ScopedTaskList, viewflow_views.FlowArchiveListView):
+    tasks = staticmethod(archive_tasks)
+
+
 class _VisibleTasksMixin:
-    """Task lists of a flow app keep only the tasks whose subject the user may see."""
+    """The dashboard's task list keeps only the tasks whose subject the user may see."""
 
     flow_class: Any
     request: HttpRequest
 
     def get_queryset(self) -> Any:
         qs = super().get_queryset()  # type: ignore[misc]
-        return qs.filter(process_id__in=visible_process_ids(self.request.user, self.flow_class))
+        return visible_tasks(self.request.user, self.flow_class, qs)
 
 
 class _VisibleProcessesMixin:
@@ -345,7 +433,9 @@ class _VisibleProcessesMixin:
 
     def get_queryset(self) -> Any:
         qs = super().get_queryset()  # type: ignore[misc]
-        qs = qs.filter(pk__in=visible_process_ids(self.request.user, self.flow_class))
+        q = process_visibility_q(self.request.user, self.flow_class.process_class)
+        if q is not None:
+            qs = qs.filter(q)
         # viewflow annotates a Count: GROUP BY drops Meta.ordering, so pages would be unstable.
         return qs if qs.ordered else qs.order_by("-created", "-pk")
 
@@ -353,19 +443,15 @@ class _VisibleProcessesMixin:
 class _VisibleDashboardView(viewflow_views.DashboardView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        visible_ids = visible_process_ids(self.request.user, self.flow_class)
+        user = self.request.user
         for column in context["columns"]:
             column["tasks"] = (
-                Task.objects.filter(process__flow_class=self.flow_class, flow_task=column["node"])
-                .filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR))
-                .filter(process_id__in=visible_ids)
-                .select_related("process")[: self.MAX_ROWS]
+                visible_tasks(user, self.flow_class)
+                .filter(flow_task=column["node"])
+                .filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR))[: self.MAX_ROWS]
             )
-        context["finished"] = Task.objects.filter(
-            process__flow_class=self.flow_class,
-            finished__isnull=False,
-            flow_task__in=context["end_nodes"],
-            process_id__in=visible_ids,
+        context["finished"] = visible_tasks(user, self.flow_class).filter(
+            finished__isnull=False, flow_task__in=context["end_nodes"]
         )[: self.MAX_ROWS]
         return context
 
@@ -373,9 +459,9 @@ class _VisibleDashboardView(viewflow_views.DashboardView):
 class JurisdictionFlowAppViewset(FlowAppViewset):
     """viewflow's flow app (inbox, queue, archive, dashboard, lists), scoped to the user's jurisdiction."""
 
-    inbox_view_class = type("InboxView", (_VisibleTasksMixin, viewflow_views.FlowInboxListView), {})
-    queue_view_class = type("QueueView", (_VisibleTasksMixin, viewflow_views.FlowQueueListView), {})
-    archive_view_class = type("ArchiveView", (_VisibleTasksMixin, viewflow_views.FlowArchiveListView), {})
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
     task_list_view_class = type("TaskListView", (_VisibleTasksMixin, viewflow_views.DashboardTaskListView), {})
     process_list_view_class = type(
         "ProcessListView", (_VisibleProcessesMixin, viewflow_views.DashboardProcessListView), {}
@@ -383,6 +469,14 @@ class JurisdictionFlowAppViewset(FlowAppViewset):
     dashboard_view_class = _VisibleDashboardView
 
     def get_context_data(self, request: HttpRequest) -> dict[str, Any]:
-        visible_ids = visible_process_ids(request.user, self._flow_class)
-        context = super().get_context_data(request)
-        return {key: value.filter(process_id__in=visible_ids) for key, value in context.items()}
+        """The menu's counts: two COUNT queries by the same predicate as the lists."""
+        user = request.user
+        if not self._flow_class.instance.has_view_permission(user):
+            return {"user_inbox": Task.objects.none(), "user_queue": Task.objects.none()}
+        queue = queue_tasks(user, self._flow_class)
+        return {
+            "user_inbox": inbox_tasks(user, self._flow_class),
+            "user_queue": queue,
+            # Called by the template only when the menu is drawn: one aggregate query.
+            "queue_lights": lambda: light_counts(queue),
+        }

@@ -9,9 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow.viewset import FlowAppViewset
-from viewflow.workflow.models import Task
 
-from .flowviews import visible_process_ids
+from .flowviews import inbox_tasks, queue_tasks
 
 # Where each kind of new work starts: (permission, URL name, label). A process app that has
 # no start page yet is skipped, so the list can name pages still being built.
@@ -49,9 +48,8 @@ def home_tiles(*, user: Any, site: Any) -> list[Tile]:
             continue
         title = flow_class.process_title
         # Only tasks on subjects the user may see: a county's staff never count another county's.
-        visible = visible_process_ids(user, flow_class)
-        inbox = Task.objects.inbox([flow_class], user).filter(process_id__in=visible).count()
-        queue = Task.objects.queue([flow_class], user).filter(process_id__in=visible).count()
+        inbox = inbox_tasks(user, flow_class).count()
+        queue = queue_tasks(user, flow_class).count()
         label = flow_class.instance.flow_label
         tiles.append(Tile(f"inbox-{label}", _("My tasks"), viewset.reverse("inbox"), "inbox", inbox, title))
         tiles.append(

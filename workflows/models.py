@@ -173,3 +173,21 @@ class WorkerProbe(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class NumberCounter(models.Model):
+    """The last sequence number used for one series (e.g. applications of a county in a year).
+
+    Taken with one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (workflows.numbering): a row lock
+    on this series only, never on the county row that foreign keys point to.
+    """
+
+    series = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="workflows_number_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last}"

@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,7 +39,15 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from .concurrency import retry_once
-from .flowviews import TASK_NOT_YOURS, TaskConflict, claim_task, release_task, subject_visible, visible_process_ids
+from .flowviews import (
+    TASK_NOT_YOURS,
+    TaskConflict,
+    claim_task,
+    process_visibility_q,
+    release_task,
+    subject_visible,
+    task_process_link,
+)
 
 
 @dataclass(frozen=True)
@@ -99,24 +109,41 @@ def registered_flows() -> list[Any]:
     return flows
 
 
-def open_tasks_for(user: Any) -> list[Any]:
-    """The caller's inbox and the queue it may claim from, across every registered process."""
-    result = []
+def open_tasks_for(user: Any) -> models.QuerySet[Any]:
+    """The caller's inbox and the queue it may claim from, across every registered process.
+
+    One query (plus one for the page's clocks): each flow's tasks are scoped by the subject's
+    visibility predicate, the queue by the node permission as in viewflow's queue. A node's named
+    ``.Restrict`` (e.g. the countersign is not the first reviewer's) is checked when the task is
+    claimed or completed, as on the web queue. Ordered by due date (undated last), then age.
+    """
+    from workflows.sla.models import Clock
+
+    scope = Q(pk__in=[])
+    related = ["process", "owner"]
     for flow_class in registered_flows():
-        qs = (
-            Task.objects.filter(
-                process__flow_class=flow_class,
-                process_id__in=visible_process_ids(user, flow_class),
-                flow_task_type="HUMAN",
-            )
-            .filter(Q(status=STATUS.ASSIGNED, owner=user) | Q(status=STATUS.NEW, owner__isnull=True))
-            .select_related("process", "owner")
-            .order_by("created", "pk")
-        )
-        for task in qs:
-            if task.status == STATUS.ASSIGNED or task.flow_task.can_assign(user, task):
-                result.append(task)
-    return result
+        link = task_process_link(flow_class)
+        flow_scope = Q(process__flow_class=flow_class)
+        q = process_visibility_q(user, flow_class.process_class, prefix=link)
+        scope |= flow_scope if q is None else flow_scope & q
+        field_name = getattr(flow_class.process_class, "subject_field", "")
+        related.append(f"{link}{field_name}" if field_name else link[:-2])
+        if field_name:
+            subject_model = flow_class.process_class._meta.get_field(field_name).related_model
+            related.extend(f"{link}{field_name}__{name}" for name in getattr(subject_model, "worklist_related", ()))
+    claimable = Q(status=STATUS.NEW, owner__isnull=True)
+    if not user.is_superuser:
+        claimable &= Q(owner_permission__isnull=True) | Q(owner_permission__in=user.get_all_permissions())
+    latest_clock = Clock.objects.filter(task_id=OuterRef("pk")).order_by("-id")
+    return (
+        Task.objects.filter(flow_task_type="HUMAN")
+        .filter(Q(status=STATUS.ASSIGNED, owner=user) | claimable)
+        .filter(scope)
+        .select_related(*related)
+        .annotate(clock_due=Subquery(latest_clock.values("due_date")[:1]))
+        .prefetch_related(Prefetch("sla_clocks", queryset=Clock.objects.order_by("-id"), to_attr="clocks_newest_first"))
+        .order_by(F("clock_due").asc(nulls_last=True), "created", "pk")
+    )
 
 
 def _task_or_404(user: Any, task_id: int) -> Any:
@@ -132,7 +159,11 @@ def task_clock_info(task: Any) -> dict[str, Any]:
     """Due date and light of the task's step clock (the time engine keeps one per limited step)."""
     from workflows.sla.models import Clock
 
-    item = Clock.objects.filter(task_id=task.pk).order_by("-id").first()
+    prefetched = getattr(task, "clocks_newest_first", None)
+    if prefetched is not None:
+        item = prefetched[0] if prefetched else None
+    else:
+        item = Clock.objects.filter(task_id=task.pk).order_by("-id").first()
     if item is None:
         return {"due_date": None, "light": None}
     return {"due_date": item.due_date, "light": item.light}
@@ -150,6 +181,7 @@ def serialize_task(task: Any) -> dict[str, Any]:
         "process_title": str(task.flow_task.flow_class.process_title),
         "process_id": task.process_id,
         "subject": str(subject) if subject is not None else "",
+        "summary": str(getattr(subject, "worklist_summary", "") or ""),
         "step": task.flow_task.name,
         "title": str(task.flow_task.task_title),
         "status": task.status,
@@ -173,6 +205,7 @@ class TaskSerializer(serializers.Serializer):
     process_title = serializers.CharField()
     process_id = serializers.IntegerField()
     subject = serializers.CharField()
+    summary = serializers.CharField()
     step = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()
@@ -187,13 +220,21 @@ class TaskSerializer(serializers.Serializer):
 ConflictSerializer = inline_serializer("TaskConflict", {"detail": serializers.CharField()})
 
 
-class TaskListView(APIView):
-    @extend_schema(
-        summary="Open tasks: the caller's inbox and the queue it may claim, across every process",
-        responses=TaskSerializer(many=True),
-    )
-    def get(self, request: Request) -> Response:
-        return Response([serialize_task(task) for task in open_tasks_for(request.user)])
+class TaskListView(ListAPIView):
+    """Paginated (``?page=``, ``?page_size=``): a constant number of queries per page."""
+
+    serializer_class = TaskSerializer
+
+    @extend_schema(summary="Open tasks: the caller's inbox and the queue it may claim, across every process")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return open_tasks_for(self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([serialize_task(task) for task in page or []])
 
 
 class TaskClaimView(APIView):

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_case_steps_through_the_task_api(reported: Driver) -> None:
     d = reported
     api = d.client("officer")
-    tasks = api.get("/api/tasks/").json()
+    tasks = api.get("/api/tasks/").json()["results"]
     (verify,) = [t for t in tasks if t["process_id"] == d.case.process.pk]
     assert verify["step"] == "verify"
     assert "officer2" in verify["fields"]
-    assert d.client("reviewer_ludian").get("/api/tasks/").json() == []
+    assert d.client("reviewer_ludian").get("/api/tasks/").json()["results"] == []
 
     bad = api.post(f"/api/tasks/{verify['id']}/complete/", {"findings": ""}, content_type="application/json")
     assert bad.status_code == 400
@@ -49,6 +49,6 @@ def test_case_steps_through_the_task_api(reported: Driver) -> None:
     )
     assert done.status_code == 200, done.content
     assert Case.objects.get(pk=d.case.pk).stage == Case.Stage.VERIFIED
-    squad = d.client("squadlead").get("/api/tasks/").json()
+    squad = d.client("squadlead").get("/api/tasks/").json()["results"]
     assert [t["step"] for t in squad if t["process_id"] == d.case.process.pk] == ["approve_filing"]
     assert d.client("officer2").post(f"/api/tasks/{verify['id']}/complete/", {}).status_code in (404, 409)

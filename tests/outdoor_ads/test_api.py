@@ -32,7 +32,7 @@ def api_apply(client, **overrides):
 
 
 def task_of(client, step):
-    tasks = client.get("/api/tasks/").json()
+    tasks = client.get("/api/tasks/").json()["results"]
     matching = [t for t in tasks if t["step"] == step]
     assert matching, tasks
     return matching[0]
@@ -87,9 +87,9 @@ def test_apply_decide_and_read_back_through_the_api(api_as, client_as):
     events = [e["event"] for e in detail["timeline"]]
     assert len(events) >= 6
     assert Permit.objects.filter(application_id=application_id).exists()
-    listed = [a["id"] for a in api_as("applicant").get("/api/permits/").json()]
+    listed = [a["id"] for a in api_as("applicant").get("/api/permits/").json()["results"]]
     assert application_id in listed
-    assert application_id not in [a["id"] for a in api_as("applicant2").get("/api/permits/").json()]
+    assert application_id not in [a["id"] for a in api_as("applicant2").get("/api/permits/").json()["results"]]
 
 
 def test_invalid_completion_is_400_with_field_messages_and_nothing_changes(api_as):
@@ -133,10 +133,10 @@ def test_claim_held_by_someone_else_is_409(api_as, demo_users):
 
 def test_tasks_are_scoped_by_role_and_county(api_as):
     api_apply(api_as("applicant"))
-    assert [t["step"] for t in api_as("clerk").get("/api/tasks/").json()] == ["accept"]
-    assert api_as("reviewer").get("/api/tasks/").json() == []
-    assert api_as("reviewer_ludian").get("/api/tasks/").json() == []
-    assert api_as("applicant").get("/api/tasks/").json() == []
+    assert [t["step"] for t in api_as("clerk").get("/api/tasks/").json()["results"]] == ["accept"]
+    assert api_as("reviewer").get("/api/tasks/").json()["results"] == []
+    assert api_as("reviewer_ludian").get("/api/tasks/").json()["results"] == []
+    assert api_as("applicant").get("/api/tasks/").json()["results"] == []
     task_id = task_of(api_as("clerk"), "accept")["id"]
     assert api_as("reviewer_ludian").post(f"/api/tasks/{task_id}/claim/").status_code == 404
     assert api_as("reviewer").post(f"/api/tasks/{task_id}/claim/").status_code == 403

@@ -152,7 +152,7 @@ def test_schedule_gate_through_the_task_api(client_as, demo_users):
     application = to_hearing(client_as, requested=True)
     api = APIClient()
     api.force_authenticate(demo_users["chief"])
-    task = next(t for t in api.get("/api/tasks/").json() if t["step"] == "schedule_hearing")
+    task = next(t for t in api.get("/api/tasks/").json()["results"] if t["step"] == "schedule_hearing")
     assert {d["code"] for d in task["decisions"]} == {"scheduled", "waived"}
     url = f"/api/tasks/{task['id']}/complete/"
     bad = api.post(

@@ -128,7 +128,7 @@ def test_decision_allowed_once_the_period_has_ended_and_late_statements_refused(
     wang = application.affected_parties.get(name="王小梅")
     api = APIClient()
     api.force_authenticate(demo_users["chief"])
-    task = next(t for t in api.get("/api/tasks/").json() if t["step"] == "decide")
+    task = next(t for t in api.get("/api/tasks/").json()["results"] if t["step"] == "decide")
     url = f"/api/tasks/{task['id']}/complete/"
     refused = api.post(url, DECIDE, format="json")
     assert refused.status_code == 400

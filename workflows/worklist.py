@@ -1,0 +1,204 @@
+"""Work lists people with deadlines can use: what the task is about and when it is due.
+
+viewflow's inbox, queue and archive show ``#process/task | step | step``. Ours show the business
+key (application or case number, linking to the task), the subject (``worklist_summary`` of the
+subject model: applicant or party, address), the step, the assignee, the due date with its light
+and the working days left, sorted by due date (undated last). Filters: step, light and county;
+text search over the subject's ``worklist_search`` fields.
+
+Every value comes from the page's one query (process, subject and owner joined) plus one
+prefetch of the page's step clocks: the cost of a page does not depend on how many tasks exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from . import clock
+from .models import County
+
+
+def _subject_path(flow_class: Any) -> tuple[str, Any] | None:
+    from .flowviews import _subject_of, task_process_link
+
+    found = _subject_of(flow_class.process_class)
+    if found is None:
+        return None
+    field_name, model = found
+    return f"{task_process_link(flow_class)}{field_name}__", model
+
+
+def decorate(qs: QuerySet[Any], flow_class: Any) -> QuerySet[Any]:
+    """Join what the columns show and attach the step clocks; order by due date."""
+    from workflows.sla.models import Clock
+
+    related = ["owner"]
+    path = _subject_path(flow_class)
+    if path is not None:
+        prefix, model = path
+        related.append(prefix[:-2])
+        related.extend(f"{prefix}{name}" for name in getattr(model, "worklist_related", ()))
+    open_clock = Clock.objects.filter(task_id=OuterRef("pk")).order_by("-id")
+    return (
+        qs.select_related(*related)
+        .annotate(clock_due=Subquery(open_clock.values("due_date")[:1]))
+        .prefetch_related(Prefetch("sla_clocks", queryset=Clock.objects.order_by("-id"), to_attr="clocks_newest_first"))
+        .order_by(F("clock_due").asc(nulls_last=True), "-created", "-pk")
+    )
+
+
+def _clock_of(task: Any) -> Any:
+    clocks = getattr(task, "clocks_newest_first", None)
+    return clocks[0] if clocks else None
+
+
+def _subject(task: Any) -> Any:
+    process = task.process.coerced
+    get_subject = getattr(process, "get_subject", None)
+    return get_subject() if get_subject is not None else None
+
+
+def _light_q(light: str, today: Any) -> Q:
+    from workflows.sla.models import Clock, Light
+
+    # The same reference day as Clock.reference_date for an open clock: paused day, else today.
+    reference = Coalesce("paused_on", Value(today, output_field=DateField()))
+    clocks = Clock.objects.filter(task_id=OuterRef("pk"), stopped_at__isnull=True).annotate(reference=reference)
+    if light == Light.RED:
+        clocks = clocks.filter(reference__gt=F("due_date"))
+    elif light == Light.YELLOW:
+        clocks = clocks.filter(reference__gte=F("yellow_date"), reference__lte=F("due_date"))
+    else:
+        clocks = clocks.filter(reference__lt=F("yellow_date"))
+    return Q(Exists(clocks))
+
+
+def light_counts(qs: QuerySet[Any]) -> dict[str, int]:
+    """Tasks of ``qs`` per light of their open step clock, in one aggregate query."""
+    from workflows.sla.models import Light
+
+    today = clock.today()
+    lights = (Light.RED, Light.YELLOW, Light.GREEN)
+    counts = qs.order_by().aggregate(**{lt.value: Count("pk", filter=_light_q(lt.value, today)) for lt in lights})
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def light_choices() -> list[tuple[str, Any]]:
+    from workflows.sla.models import Light
+
+    return list(Light.choices)
+
+
+class WorkListFilter(django_filters.FilterSet):
+    """Step, light and county; no per-process choice list (it would grow with the queue)."""
+
+    flow_task = django_filters.ChoiceFilter(label=_("Step"))
+    light = django_filters.ChoiceFilter(label=_("Light"), choices=light_choices, method="filter_light")
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=County.objects.all(), method="filter_county"
+    )
+
+    flow_class: Any = None
+
+    class Meta:
+        model = Task
+        fields = ("flow_task",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        nodes = [node for node in self.flow_class.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"]
+        self.filters["flow_task"].field.choices = [(get_task_ref(node), node.task_title or node.name) for node in nodes]
+
+    def filter_light(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(_light_q(value, clock.today())) if value else queryset
+
+    def filter_county(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        path = _subject_path(self.flow_class)
+        if value is None or path is None:
+            return queryset
+        return queryset.filter(**{f"{path[0]}county": value})
+
+
+class WorkListColumns:
+    """Columns and filters for a flow's inbox, queue and archive (mixed into viewflow's list views)."""
+
+    flow_class: Any
+    request: Any
+    columns = ("business_key", "subject_summary", "step", "assignee", "due", "days_left", "action")
+
+    def get_filterset_class(self) -> Any:
+        return type("FlowWorkListFilter", (WorkListFilter,), {"flow_class": self.flow_class})
+
+    @property
+    def search_fields(self) -> list[str] | None:
+        path = _subject_path(self.flow_class)
+        if path is None:
+            return None
+        prefix, model = path
+        return [f"{prefix}{name}" for name in getattr(model, "worklist_search", ())] or None
+
+    def business_key(self, task: Any) -> Any:
+        subject = _subject(task)
+        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return format_html('<a href="{}">{}</a>', url, str(subject) if subject is not None else f"#{task.process_id}")
+
+    business_key.short_description = _("Number")  # type: ignore[attr-defined]
+
+    def subject_summary(self, task: Any) -> str:
+        subject = _subject(task)
+        return str(getattr(subject, "worklist_summary", "") or "")
+
+    subject_summary.short_description = _("Subject")  # type: ignore[attr-defined]
+
+    def step(self, task: Any) -> str:
+        return str(task.title)
+
+    step.short_description = _("Step")  # type: ignore[attr-defined]
+
+    def assignee(self, task: Any) -> str:
+        owner = task.owner
+        return str(getattr(owner, "display_name", owner)) if owner is not None else ""
+
+    assignee.short_description = _("Assignee")  # type: ignore[attr-defined]
+
+    def due(self, task: Any) -> Any:
+        item = _clock_of(task)
+        if item is None:
+            return ""
+        return format_html(
+            '<span class="light light-{}" data-light="{}" title="{}">●</span> {}',
+            item.light,
+            item.light,
+            item.get_light_display(),
+            item.due_date.isoformat(),
+        )
+
+    due.short_description = _("Due date")  # type: ignore[attr-defined]
+    due.orderby_column = "clock_due"  # type: ignore[attr-defined]
+
+    def days_left(self, task: Any) -> Any:
+        item = _clock_of(task)
+        if item is None or item.stopped_at is not None:
+            return ""
+        return item.working_days_left  # negative once overdue
+
+    days_left.short_description = _("Working days left")  # type: ignore[attr-defined]
+
+    def action(self, task: Any) -> Any:
+        """Claim from the queue, release from the inbox: links to viewflow's confirmation pages."""
+        if task.status == STATUS.NEW and task.owner_id is None:
+            return format_html('<a href="{}" data-action="claim">{}</a>', task.reverse("assign"), _("Claim"))
+        if task.status == STATUS.ASSIGNED and task.owner_id == self.request.user.pk:
+            return format_html('<a href="{}" data-action="release">{}</a>', task.reverse("unassign"), _("Release"))
+        return ""
+
+    action.short_description = _("Action")  # type: ignore[attr-defined]
