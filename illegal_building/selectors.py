@@ -133,16 +133,16 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 "inspection",
                 str(s.get_purpose_display()),
                 s.created_by.display_name,
-                f"{s.findings} · {_('Officers')}: {_officers(s)}",
+                s.findings + " · " + _("Officers") + f": {_officers(s)}",
                 {"outcome": s.outcome},
             )
         )
     for act in Act.objects.filter(case=case).select_related("created_by", "signed_by"):
         detail = act.content
         if act.deadline:
-            detail += f" · {_('Deadline')}: {act.deadline:%Y-%m-%d}"
+            detail += " · " + _("Deadline") + f": {act.deadline:%Y-%m-%d}"
         if act.revoked_at:
-            detail += f" · {_('Revoked')}: {act.revoke_reason}"
+            detail += " · " + _("Revoked") + f": {act.revoke_reason}"
         entries.append(
             TimelineEntry(act.created_at, f"act:{act.kind}", str(act.get_kind_display()), act.created_by.display_name,
                           detail, {"act": act.pk})

@@ -417,3 +417,16 @@ class DeliveryForm(StepForm):
         choices=[("online", _("Online download")), ("post", _("Post")), ("counter", _("At the counter"))],
         widget=forms.RadioSelect,
     )
+
+
+# The step forms whose decisions are stored as codes (outdoor_ads.labels names them for pages).
+STEP_FORMS: tuple[type[StepForm], ...] = (
+    AcceptanceForm,
+    ReviewForm,
+    CountersignForm,
+    SurveyForm,
+    HearingScheduleForm,
+    HearingForm,
+    DecisionForm,
+    DeliveryForm,
+)

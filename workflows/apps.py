@@ -13,6 +13,9 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .viewflow_strings import label_viewflow_columns
+
+        label_viewflow_columns()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from .selectors import task_home_sections

@@ -1,7 +1,14 @@
 """The embedded default used by `make run`: SQLite, a SQLite-backed Celery broker, DEBUG on."""
 
+import os
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405, S105
+
+# Mail from `make run` lands as files in var/mail/ (one per message), not on the terminal.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("XIUHUA_MAIL_DIR", VAR_DIR / "mail"))  # noqa: F405

@@ -21,3 +21,11 @@ def in_menu(app: Any, user: Any) -> bool:
         return False
     permission = getattr(app, "menu_permission", None)
     return permission is None or bool(user.has_perm(permission))
+
+
+@register.filter
+def label(code: Any, namespace: str) -> str:
+    """The user's word for a stored code (``{{ entry.action|label:"audit" }}``)."""
+    from workflows.labels import label_for
+
+    return label_for(namespace, str(code))
