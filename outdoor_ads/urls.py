@@ -75,5 +75,6 @@ def permit_flow_viewset() -> JurisdictionFlowAppViewset:
 
 public_urlpatterns = [
     path("lookup/", views.PublicLookupView.as_view(), name="ads-public-lookup"),
+    path("materials/", views.PublicMaterialsView.as_view(), name="ads-public-materials"),
     path("register/", views.RegisterView.as_view(), name="public-register"),
 ]

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from viewflow.workflow.models import Task
 
 from workflows import clock
@@ -205,8 +207,13 @@ class ApplyView(PermissionRequiredMixin, generic.FormView):
         return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application.pk}))
 
 
+@method_decorator(xframe_options_sameorigin, name="dispatch")
 class AttachmentView(generic.View):
-    """Streams an upload after checking that the user may see its application (inline preview)."""
+    """Streams an upload after checking that the user may see its application (inline preview).
+
+    The application page previews PDFs in a frame of this same site, so this one view allows
+    same-origin framing; every other page keeps the site-wide refusal.
+    """
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         attachment = get_object_or_404(Attachment, pk=pk)
@@ -440,6 +447,26 @@ class PublicLookupView(generic.FormView):
             }
         )
         return self.render_to_response(context)
+
+
+class PublicMaterialsView(generic.TemplateView):
+    """一次性告知 before login: per facility type, the materials to bring and the conditions that apply."""
+
+    template_name = "outdoor_ads/public_materials.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from workflows.sla.models import ClockRule
+
+        from .clocks import OVERALL
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            facility_types=FacilityType.objects.filter(active=True).prefetch_related("requirements"),
+            upload_help=forms.UPLOAD_HELP,
+            # The promise is the clock rule's (editable in the admin), never a copy of it.
+            overall_rule=ClockRule.objects.filter(code=OVERALL).first(),
+        )
+        return context
 
 
 class RegisterView(generic.FormView):
