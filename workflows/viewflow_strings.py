@@ -63,6 +63,7 @@ VIEWFLOW_SCREEN_TEXTS = (
     _("Flow"),
     _("Type"),
     _("You have no rights to view this task"),
+    _("Export BPMN"),
     # task and process statuses
     _("New"),
     _("Done"),
