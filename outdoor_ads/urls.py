@@ -51,6 +51,9 @@ class PermitsApp(Application):
     apply_path = path("apply/", views.ApplyChooseView.as_view(), name="apply")
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")
     attachment_path = path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment")
+    attachment_preview_path = path(
+        "attachments/<int:pk>/preview.png", views.AttachmentPreviewView.as_view(), name="attachment_preview"
+    )
     permits_path = path("permits/", views.PermitListView.as_view(), name="permit_list")
     permit_export_path = path("permits/export.csv", views.PermitExportView.as_view(), name="permit_export")
     permit_detail_path = path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit_detail")

@@ -224,6 +224,24 @@ class AttachmentView(generic.View):
         return response
 
 
+class AttachmentPreviewView(generic.View):
+    """A picture of a PDF upload's first page: phones and some browsers show no PDF inside a page."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from workflows.documents.preview import first_page_png
+
+        attachment = get_object_or_404(Attachment, pk=pk, mime_type="application/pdf")
+        get_visible_or_404(request.user, PermitApplication, pk=attachment.application_id)
+        with attachment.file.open("rb") as handle:
+            png = first_page_png(handle.read(), cache_key=f"xiuhua:upload-preview:{attachment.sha256}")
+        if png is None:
+            raise Http404
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
 class PermitListView(generic.TemplateView):
     template_name = "outdoor_ads/permit_list.html"
 

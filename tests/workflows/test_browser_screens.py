@@ -25,6 +25,16 @@ def no_horizontal_scroll(page: Any) -> bool:
     return int(page.evaluate("document.documentElement.scrollWidth")) <= PHONE["width"]
 
 
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 361 && e.children.length === 0)
+  .slice(0, 10).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"""
+
+
+def wide_elements(page: Any) -> list[str]:
+    """What sticks out, for the failure message."""
+    return list(page.evaluate(WIDE_ELEMENTS))
+
+
 def test_materials_page_before_login_and_the_guided_apply_form(live_server: Any, demo_users: Any) -> None:
     with browser() as chromium:
         context = chromium.new_context(locale="zh-CN")
@@ -95,7 +105,7 @@ def test_patrol_reports_on_a_phone_with_location_and_the_case_page_fits(
 
         # The case page holds SHA-256 strings and record forms; at 360 px nothing scrolls sideways.
         assert "SHA-256" in page.inner_text('[data-testid="timeline"]')
-        assert no_horizontal_scroll(page), page.evaluate("document.documentElement.scrollWidth")
+        assert no_horizontal_scroll(page), wide_elements(page)
         context.close()
 
         officer = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
@@ -103,7 +113,7 @@ def test_patrol_reports_on_a_phone_with_location_and_the_case_page_fits(
         login(page, live_server.url, "officer")
         page.goto(f"{live_server.url}/cases/cases/{case.pk}/")
         assert page.locator('[data-record="evidence"] [data-testid="use-location"]').count() == 1
-        assert no_horizontal_scroll(page), page.evaluate("document.documentElement.scrollWidth")
+        assert no_horizontal_scroll(page), wide_elements(page)
         # The second officer is chosen only among officers holding an enforcement certificate.
         options = page.locator('[data-record="inquiry"] select[name="inquiry-officer2"] option').all_inner_texts()
         names = [o for o in options if o.strip("-")]
@@ -124,12 +134,22 @@ def test_pdf_previews_in_a_frame_and_the_public_check_of_a_permit(
         context = chromium.new_context(locale="zh-CN")
         page = context.new_page()
         login(page, live_server.url, "applicant")
-        with page.expect_response(re.compile(r"/ads/attachments/\d+/")) as framed:
-            page.goto(f"{live_server.url}/ads/applications/{application.pk}/")
+        page.goto(f"{live_server.url}/ads/applications/{application.pk}/")
+        # Each PDF shows its first page as a picture (phones render no PDF inside a page)…
+        pictures = page.locator('[data-testid="preview-pdf-page"]')
+        assert pictures.count() == 4
+        pictures.first.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-testid=preview-pdf-page]')].every(i => i.complete)"
+        )
+        assert pictures.evaluate_all("imgs => imgs.every(i => i.naturalWidth > 300)")
+        # …and the whole PDF opens in a frame of this same site, which the file view allows.
+        with page.expect_response(re.compile(r"/ads/attachments/\d+/$")) as framed:
+            page.locator('[data-testid="attachments"] summary').first.click()
         response = framed.value
-        assert response.status == 200
-        assert response.header_value("x-frame-options") in (None, "SAMEORIGIN")
-        assert page.locator('[data-testid="preview-pdf"]').count() == 4
+        assert response.status == 200 and response.header_value("x-frame-options") == "SAMEORIGIN"
+        frame_urls = [frame.url for frame in page.frames]
+        assert any(re.search(r"/ads/attachments/\d+/", url) for url in frame_urls), frame_urls
         context.close()
 
         public = chromium.new_context(locale="zh-CN", viewport=PHONE)
@@ -148,5 +168,5 @@ def test_pdf_previews_in_a_frame_and_the_public_check_of_a_permit(
         assert not page.locator('[data-testid="verify-sha256"]').is_visible()
         page.click("summary")
         assert page.inner_text('[data-testid="verify-sha256"]') == permit_document.sha256
-        assert no_horizontal_scroll(page), page.evaluate("document.documentElement.scrollWidth")
+        assert no_horizontal_scroll(page), wide_elements(page)
         public.close()

@@ -24,6 +24,10 @@ def test_previews_frame_only_on_this_site_and_foreign_files_stay_404(client_as: 
     own = client_as("applicant").get(f"/ads/attachments/{attachment.pk}/")
     assert own.status_code == 200 and own["X-Frame-Options"] == "SAMEORIGIN"
     assert client_as("applicant2").get(f"/ads/attachments/{attachment.pk}/").status_code == 404
+    preview = client_as("applicant").get(f"/ads/attachments/{attachment.pk}/preview.png")
+    assert preview.status_code == 200 and preview["Content-Type"] == "image/png"
+    assert preview.content.startswith(b"\x89PNG")
+    assert client_as("applicant2").get(f"/ads/attachments/{attachment.pk}/preview.png").status_code == 404
     # Every other page still refuses to be framed.
     assert client_as("applicant").get("/ads/")["X-Frame-Options"] == "DENY"
 
