@@ -32,6 +32,11 @@ class OutdoorAdsConfig(AppConfig):
 
         return selectors.home_sections(user=request.user, role_codes=role_codes)
 
+    def dashboard_panels(self, request: HttpRequest) -> list[dict[str, Any]]:
+        from . import selectors
+
+        return selectors.dashboard_panels(user=request.user)
+
     def seed_demo(self) -> None:
         from .demo import seed
 

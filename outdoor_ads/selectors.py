@@ -238,6 +238,19 @@ def rating_counts(*, user: Any) -> list[tuple[Any, int]]:
     return [(score, counted.get(score.value, 0)) for score in Rating.Score]
 
 
+def dashboard_panels(*, user: Any) -> list[dict[str, Any]]:
+    """The supervision dashboard's 好差评 panel: ratings per level and bad ones still to follow up."""
+    return [
+        {
+            "key": "ads-ratings",
+            "title": _("Ratings (好差评) in my jurisdiction"),
+            "rows": [(score.label, count) for score, count in rating_counts(user=user)],
+            "note": _("Unsatisfied ratings still to follow up: %(count)s")
+            % {"count": open_follow_ups(user=user).count()},
+        }
+    ]
+
+
 def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
     sections = []
     if "applicant" in role_codes or role_codes & STAFF_ROLES:

@@ -26,13 +26,17 @@ def no_horizontal_scroll(page: Any) -> bool:
 
 
 WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > 361 && e.children.length === 0)
-  .slice(0, 10).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"""
+  .map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.right > 361)
+  .sort((a, b) => b[1].right - a[1].right).slice(0, 8)
+  .map(([e, r]) => e.tagName + '.' + e.className + ' ' + Math.round(r.left) + '-' + Math.round(r.right) + ' '
+    + getComputedStyle(e).position + ' ' + (e.textContent || '').slice(0, 30))
+  .concat([...document.styleSheets].map(s => String(s.href)))"""
 
 
 def wide_elements(page: Any) -> list[str]:
     """What sticks out, for the failure message."""
-    return list(page.evaluate(WIDE_ELEMENTS))
+    found = list(page.evaluate(WIDE_ELEMENTS))
+    return found
 
 
 def test_materials_page_before_login_and_the_guided_apply_form(live_server: Any, demo_users: Any) -> None:

@@ -161,7 +161,6 @@ def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, l
         if words:
             found[path] = sorted(set(words))
         queue.extend(link.split("#")[0] for link in links if link and not link.startswith("#"))
-    print(len(visited), "pages:", *visited)
     return found
 
 

@@ -85,6 +85,11 @@ def test_five_level_rating_and_follow_up_of_the_two_lowest(client_as: Any, score
     workbench = client_as("chief").get("/workbench/").content.decode()
     assert 'data-section="ads-ratings"' in workbench and "本辖区好差评" in workbench
     assert label_for(AUDIT, f"application.rate.{score}") != f"application.rate.{score}"
+    dashboard = client_as("chief").get("/sla/")
+    panel = next(p for p in dashboard.context["panels"] if p["key"] == "ads-ratings")
+    assert dict((str(label), count) for label, count in panel["rows"])[str(Rating.Score(score).label)] == 1
+    assert sum(count for _label, count in panel["rows"]) == 1
+    assert f"待回访的不满意评价：{int(followed_up)} 件" in dashboard.content.decode()
 
 
 def test_materials_page_is_public_and_reads_the_promise_from_the_clock_rule(db: None) -> None:
