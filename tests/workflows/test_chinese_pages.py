@@ -132,7 +132,6 @@ def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, l
     per_route: dict[str, int] = defaultdict(int)
     queue = list(starts)
     found: dict[str, list[str]] = {}
-    visited: list[str] = []
     while queue and len(seen) < limit:
         url = queue.pop(0)
         parts = urlsplit(url)
@@ -156,7 +155,6 @@ def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, l
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        visited.append(path)
         words, links = english_words(response.content.decode())
         if words:
             found[path] = sorted(set(words))

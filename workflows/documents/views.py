@@ -44,12 +44,16 @@ def verify_presentation(document: IssuedDocument, *, kind: Any, has_validity: bo
         if document.valid_until < clock.today():
             status = "expired"
     data = document.data or {}
+    is_permit = bool(kind and kind.process == ADS)
+    # Where a permitted facility stands is what the public checks; an enforcement document's
+    # address is a person's property, and stays off the public page.
+    public_place = is_permit and not document.holder_is_person
     return {
-        "is_permit": bool(kind and kind.process == ADS),
+        "is_permit": is_permit,
         "shown_status": status,
         "shown_status_label": _("Expired") if status == "expired" else document.get_status_display(),
-        "facility": data.get("facility_type", ""),
-        "address": data.get("address", ""),
+        "facility": data.get("facility_type", "") if public_place else "",
+        "address": data.get("address", "") if public_place else "",
         "preview": None if document.holder_is_person else preview.first_page_data_uri(document),
     }
 
