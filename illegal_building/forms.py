@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows import clock
 from workflows.models import County, User
 
+from . import gates
 from .models import Case, Challenge, ServiceRecord
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -51,6 +52,9 @@ class CaseForm(forms.Form):
                 field = self.fields[name]
                 assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
                 field.queryset = queryset
+        if "officer2" in self.fields:
+            # Someone outside the list (posted by hand) is refused with the rule's own words.
+            self.fields["officer2"].error_messages["invalid_choice"] = gates.TWO_OFFICERS
         for name, field in self.fields.items():
             if isinstance(field.widget, DateTimeInput) and name not in self.initial:
                 self.initial[name] = _local_now()
