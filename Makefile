@@ -1,4 +1,4 @@
-.PHONY: setup setup-dev run test lint bench messages
+.PHONY: setup setup-dev run test lint bench messages screenshots
 
 setup:
 	scripts/setup.sh requirements.txt
@@ -21,3 +21,7 @@ bench: setup-dev
 # Rebuild the zh_Hans catalogue from the code and locale/glossary/*.tsv; lists what is untranslated.
 messages:
 	scripts/i18n.sh
+
+# PNGs of the main pages (desktop and a 360 px phone) in var/screenshots/ for reviewers.
+screenshots: setup-dev
+	scripts/screenshots.sh

@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/", include("outdoor_ads.api")),
     path("public/ads/", include(public_urlpatterns)),
     path("public/", include("illegal_building.public_urls")),
+    path("public/app/", include("workflows.pwa")),
     path("health/", health, name="health"),
     path("", include("workflows.documents.urls")),
     path("admin/", admin.site.urls),

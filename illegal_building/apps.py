@@ -12,10 +12,14 @@ class IllegalBuildingConfig(AppConfig):
     verbose_name = _("Illegal-construction cases")
 
     def ready(self) -> None:
-        from . import clocks  # noqa: F401  (declares the case's time limits)
+        from . import (
+            clocks,  # noqa: F401  (declares the case's time limits)
+            labels,
+        )
         from .steps import register
 
         register()
+        labels.register()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

@@ -11,6 +11,7 @@ from workflows import clock
 from workflows.models import County, User
 from workflows.uploads import PUBLIC_REPORT, STAFF_EVIDENCE, UploadField
 
+from . import gates
 from .models import Act, Case, Challenge, EvidenceFile, ServiceRecord
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -45,11 +46,16 @@ class CaseForm(forms.Form):
         self.case = case
         self.user = user
         staff = User.objects.filter(kind=User.Kind.STAFF, is_active=True, county=case.county).order_by("username")
-        for name in ("officer2", "chair"):
+        # Enforcement acts need two officers holding a law-enforcement certificate: offer only them.
+        certified = staff.exclude(certificate_number="")
+        for name, queryset in (("officer2", certified), ("chair", staff)):
             if name in self.fields:
                 field = self.fields[name]
                 assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-                field.queryset = staff
+                field.queryset = queryset
+        if "officer2" in self.fields:
+            # Someone outside the list (posted by hand) is refused with the rule's own words.
+            self.fields["officer2"].error_messages["invalid_choice"] = gates.TWO_OFFICERS
         for name, field in self.fields.items():
             if isinstance(field.widget, DateTimeInput) and name not in self.initial:
                 self.initial[name] = _local_now()
@@ -87,17 +93,27 @@ class ServiceFields(CaseForm):
         return served_at
 
 
+# On a phone the file picker opens the rear camera; a gallery or file can still be chosen.
+CAMERA = {"accept": "image/*,video/*,application/pdf", "capture": "environment"}
+LOCATION_HELP = _("Filled in by “Use my location”, or type it in.")
+
+
 class ReportForm(forms.Form):
     """A field or citizen report."""
 
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all())
     address = forms.CharField(label=_("Address"), max_length=200)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-                                  min_value=-90, max_value=90)
+                                  min_value=-90, max_value=90, help_text=LOCATION_HELP)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-                                   min_value=-180, max_value=180)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea)
-    photo = UploadField(label=_("Photo or video"), required=False, policy=STAFF_EVIDENCE)
+                                   min_value=-180, max_value=180, help_text=LOCATION_HELP)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    photo = UploadField(
+        label=_("Photo or video"),
+        required=False,
+        policy=STAFF_EVIDENCE,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/*", "capture": "environment"}),
+    )
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     device = forms.CharField(label=_("Device"), max_length=100, required=False)
 
@@ -307,12 +323,14 @@ class PlanningOpinionForm(CaseForm):
 
 
 class EvidenceForm(CaseForm):
-    file = UploadField(label=_("Photo, video or scan"), policy=STAFF_EVIDENCE)
+    file = UploadField(
+        label=_("Photo, video or scan"), policy=STAFF_EVIDENCE, widget=forms.ClearableFileInput(attrs=CAMERA)
+    )
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-                                  min_value=-90, max_value=90)
+                                  min_value=-90, max_value=90, help_text=LOCATION_HELP)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-                                   min_value=-180, max_value=180)
+                                   min_value=-180, max_value=180, help_text=LOCATION_HELP)
     device = forms.CharField(label=_("Device"), max_length=100, required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 

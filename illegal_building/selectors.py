@@ -137,18 +137,18 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 "inspection",
                 str(s.get_purpose_display()),
                 s.created_by.display_name,
-                f"{s.findings} · {_('Officers')}: {_officers(s)}",
+                s.findings + " · " + _("Officers") + f": {_officers(s)}",
                 {"outcome": s.outcome},
             )
         )
     for act in Act.objects.filter(case=case).select_related("created_by", "signed_by"):
         detail = act.content
         if act.last_day:
-            detail += f" · {_('Last day')}: {act.last_day:%Y-%m-%d}"
+            detail += " · " + _("Last day") + f": {act.last_day:%Y-%m-%d}"
         if act.planned_start:
-            detail += f" · {_('Planned execution')}: {timezone.localtime(act.planned_start):%Y-%m-%d %H:%M}"
+            detail += " · " + _("Planned execution") + f": {timezone.localtime(act.planned_start):%Y-%m-%d %H:%M}"
         if act.revoked_at:
-            detail += f" · {_('Revoked')}: {act.revoke_reason}"
+            detail += " · " + _("Revoked") + f": {act.revoke_reason}"
         entries.append(
             TimelineEntry(act.created_at, f"act:{act.kind}", str(act.get_kind_display()), act.created_by.display_name,
                           detail, {"act": act.pk})

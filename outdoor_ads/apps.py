@@ -16,12 +16,13 @@ class OutdoorAdsConfig(AppConfig):
 
         from workflows.tasks import register_sweeper
 
-        from . import services, steps
+        from . import labels, services, steps
         from .defaults import ensure_facility_types
 
         post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
 
         steps.register()
+        labels.register()
         register_sweeper(services.supplements_expire_due)
         register_sweeper(services.renewals_deem_granted)
         register_sweeper(services.expiry_reminders_send)
@@ -30,6 +31,11 @@ class OutdoorAdsConfig(AppConfig):
         from . import selectors
 
         return selectors.home_sections(user=request.user, role_codes=role_codes)
+
+    def dashboard_panels(self, request: HttpRequest) -> list[dict[str, Any]]:
+        from . import selectors
+
+        return selectors.dashboard_panels(user=request.user)
 
     def seed_demo(self) -> None:
         from .demo import seed

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import County, User
@@ -28,10 +29,23 @@ ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 
 
+def upload_help(policy: UploadPolicy) -> Any:
+    """What an applicant may upload, said before they try (the checks are the policy's)."""
+    return format_lazy(
+        _("JPEG, PNG or PDF; up to {files} files of at most {mb} MB each."),
+        files=policy.max_files,
+        mb=policy.max_bytes // (1024 * 1024),
+    )
+
+
+UPLOAD_HELP = upload_help(MATERIALS)
+
+
 class MultipleFileField(MultipleUploadField):
     """Permit materials and supplements: several files under the materials policy."""
 
     def __init__(self, *args: Any, policy: UploadPolicy = MATERIALS, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", upload_help(policy))
         super().__init__(*args, policy=policy, **kwargs)
 
 
@@ -64,9 +78,15 @@ class ChecklistMixin:
 
 class ApplicationForm(ChecklistMixin, forms.Form):
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all())
-    address = forms.CharField(label=_("Address"), max_length=200)
-    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
-    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=200, help_text=_("Street and number where the facility stands.")
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, help_text=_("For example 103.717216")
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, help_text=_("For example 27.338257")
+    )
     width_m = forms.DecimalField(label=_("Width (m)"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
     height_m = forms.DecimalField(label=_("Height (m)"), max_digits=7, decimal_places=2, min_value=Decimal("0"))
     height_above_ground_m = forms.DecimalField(
@@ -77,13 +97,28 @@ class ApplicationForm(ChecklistMixin, forms.Form):
     content = forms.CharField(label=_("Advertising content"), widget=forms.Textarea(attrs={"rows": 3}))
     period_from = forms.DateField(label=_("Requested from"), widget=forms.DateInput(attrs={"type": "date"}))
     period_until = forms.DateField(label=_("Requested until"), widget=forms.DateInput(attrs={"type": "date"}))
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, help_text=_("11-digit mobile number."))
     hearing_requested = forms.BooleanField(label=_("I request a hearing"), required=False)
 
     def __init__(self, *args: Any, facility_type: FacilityType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.facility_type = facility_type
         self.add_checklist(facility_type)
+        self.fields["content"].help_text = _("The text and pictures the facility will show.")
+        self.fieldsets = [
+            (_("Where"), ["county", "address", "longitude", "latitude"], {"key": "where"}),
+            (
+                _("The facility"),
+                ["width_m", "height_m", "height_above_ground_m", "material", "lighting", "content"],
+                {"key": "facility"},
+            ),
+            (_("Period and contact"), ["period_from", "period_until", "contact_phone", "hearing_requested"]),
+            (
+                _("Materials"),
+                [f"material_{r.code}" for r in self.requirements],
+                {"key": "materials", "intro": _("Items marked optional may be left out.")},
+            ),
+        ]
 
     def clean_contact_phone(self) -> str:
         phone = self.cleaned_data["contact_phone"].strip()
@@ -127,7 +162,12 @@ class ApplicationForm(ChecklistMixin, forms.Form):
 
 
 class SupplementAnswerForm(ChecklistMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Anything the clerk should know about these materials."),
+    )
 
     def __init__(self, *args: Any, application: PermitApplication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,8 +210,12 @@ class FollowUpForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(label=_("Application number"), max_length=32)
-    code = forms.CharField(label=_("Lookup code"), max_length=12)
+    number = forms.CharField(
+        label=_("Application number"), max_length=32, help_text=_("As shown after you applied.")
+    )
+    code = forms.CharField(
+        label=_("Lookup code"), max_length=12, help_text=_("The code given with the application number.")
+    )
 
 
 class RenewalForm(forms.Form):
@@ -292,6 +336,26 @@ class AcceptanceForm(StepForm):
                 field = self.fields["decision"]
                 field.choices = [c for c in field.choices if c[0] != "supplement"]  # type: ignore[attr-defined]
         self.fields["missing_items"].choices = [*choices, ("other", _("Other (see the note)"))]  # type: ignore[attr-defined]
+        self.fieldsets = [
+            (_("Decision"), ["decision"]),
+            (
+                _("Supplement notice (one-time)"),
+                ["missing_items", "supplement_note"],
+                {"key": "supplement", "show_when": "decision=supplement",
+                 "intro": _("Name every missing item at once: the applicant is told only once.")},
+            ),
+            (_("Not accepted"), ["competent_authority"], {"key": "refuse", "show_when": "decision=refuse"}),
+            (_("Comment"), ["comment"]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Fields of the other decisions may still hold what was typed before switching: drop them.
+        if data.get("decision") != "supplement":
+            data["missing_items"], data["supplement_note"] = [], ""
+        if data.get("decision") != "refuse":
+            data["competent_authority"] = ""
+        return data
 
 
 NEIGHBOUR_LINE_INVALID = _("Line %(line)s: enter name, address and phone separated by commas.")
@@ -414,3 +478,16 @@ class DeliveryForm(StepForm):
         choices=[("online", _("Online download")), ("post", _("Post")), ("counter", _("At the counter"))],
         widget=forms.RadioSelect,
     )
+
+
+# The step forms whose decisions are stored as codes (outdoor_ads.labels names them for pages).
+STEP_FORMS: tuple[type[StepForm], ...] = (
+    AcceptanceForm,
+    ReviewForm,
+    CountersignForm,
+    SurveyForm,
+    HearingScheduleForm,
+    HearingForm,
+    DecisionForm,
+    DeliveryForm,
+)

@@ -306,11 +306,16 @@ class PermitProcess(SubjectProcessMixin, Process):
     application = models.OneToOneField(
         PermitApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="process"
     )
-    acceptance = models.CharField(_("acceptance decision"), max_length=20, blank=True)
-    supplement_answered = models.BooleanField(default=False)
-    countersigned = models.BooleanField(default=False)
+    class Acceptance(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        SUPPLEMENT = "supplement", _("Request supplementary materials (one-time notice)")
+        REFUSE = "refuse", _("Refuse to accept")
+
+    acceptance = models.CharField(_("acceptance decision"), max_length=20, blank=True, choices=Acceptance.choices)
+    supplement_answered = models.BooleanField(_("supplement answered"), default=False)
+    countersigned = models.BooleanField(_("countersigned"), default=False)
     hearing_flagged = models.BooleanField(_("major public interest (hearing)"), default=False)
-    granted = models.BooleanField(null=True)
+    granted = models.BooleanField(_("granted"), null=True)
 
     class Meta:
         ordering = ["-created"]
@@ -501,9 +506,14 @@ class Rating(models.Model):
     """The applicant's rating of a completed application (好差评)."""
 
     class Score(models.TextChoices):
+        # The national 好差评 scale, best first; the two lowest are followed up by the chief.
+        VERY_SATISFIED = "very_satisfied", _("Very satisfied")
         SATISFIED = "satisfied", _("Satisfied")
-        FAIR = "fair", _("Fairly satisfied")
+        BASIC = "basic", _("Basically satisfied")
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
+        VERY_UNSATISFIED = "very_unsatisfied", _("Very unsatisfied")
+
+    FOLLOW_UP_SCORES = frozenset({Score.UNSATISFIED, Score.VERY_UNSATISFIED})
 
     application = models.OneToOneField(
         PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="rating"

@@ -14,7 +14,7 @@ from workflows import audit, clock
 from workflows.jurisdiction import visible
 from workflows.roles import has_role
 
-from .models import FacilityType, FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest
+from .models import FacilityType, FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest, Rating
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
 
@@ -45,9 +45,13 @@ TIMELINE_LABELS = {
     "application.deliver": gettext_lazy("Permit delivered"),
     "application.withdraw": gettext_lazy("Withdrawn by the applicant"),
     "application.extend": gettext_lazy("Statutory time limit extended by 10 working days"),
+    "application.rate.very_satisfied": gettext_lazy("Rated: very satisfied"),
     "application.rate.satisfied": gettext_lazy("Rated: satisfied"),
+    "application.rate.basic": gettext_lazy("Rated: basically satisfied"),
+    # Ratings given on the former three-level scale keep their audit code.
     "application.rate.fair": gettext_lazy("Rated: fairly satisfied"),
     "application.rate.unsatisfied": gettext_lazy("Rated: unsatisfied"),
+    "application.rate.very_unsatisfied": gettext_lazy("Rated: very unsatisfied"),
     "followup.resolve": gettext_lazy("Rating followed up"),
 }
 
@@ -221,6 +225,32 @@ def open_follow_ups(*, user: Any) -> QuerySet[FollowUp]:
     return visible(user, FollowUp).filter(resolved_at__isnull=True).select_related("rating__application")
 
 
+def rating_counts(*, user: Any) -> list[tuple[Any, int]]:
+    """好差评 in the user's jurisdiction: (level, count) for every level, best first; one query."""
+    from django.db.models import Count
+
+    counted = dict(
+        Rating.objects.filter(application__in=visible(user, PermitApplication))
+        .values_list("score")
+        .annotate(n=Count("id"))
+        .values_list("score", "n")
+    )
+    return [(score, counted.get(score.value, 0)) for score in Rating.Score]
+
+
+def dashboard_panels(*, user: Any) -> list[dict[str, Any]]:
+    """The supervision dashboard's 好差评 panel: ratings per level and bad ones still to follow up."""
+    return [
+        {
+            "key": "ads-ratings",
+            "title": _("Ratings (好差评) in my jurisdiction"),
+            "rows": [(score.label, count) for score, count in rating_counts(user=user)],
+            "note": _("Unsatisfied ratings still to follow up: %(count)s")
+            % {"count": open_follow_ups(user=user).count()},
+        }
+    ]
+
+
 def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
     sections = []
     if "applicant" in role_codes or role_codes & STAFF_ROLES:
@@ -257,6 +287,22 @@ def home_sections(*, user: Any, role_codes: set[str]) -> list[dict[str, Any]]:
             }
             for f in open_follow_ups(user=user)[:20]
         ]
+        follow_up_url = follow_ups[0]["url"] if follow_ups else ""
+        sections.append(
+            {
+                "key": "ads-ratings",
+                "title": _("Ratings (好差评) in my jurisdiction"),
+                "items": [
+                    {
+                        "url": follow_up_url if score in Rating.FOLLOW_UP_SCORES and count else "",
+                        "label": score.label,
+                        "note": str(count),
+                    }
+                    for score, count in rating_counts(user=user)
+                ],
+                "empty": "",
+            }
+        )
         sections.append(
             {
                 "key": "ads-followups",

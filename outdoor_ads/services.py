@@ -1174,7 +1174,7 @@ def application_rate(*, application: PermitApplication, acting_user: User, score
     if Rating.objects.filter(application=application).exists():
         raise ValidationError(RATING_ONCE)
     rating = Rating.objects.create(application=application, score=score, comment=comment, at=clock.now())
-    if score == Rating.Score.UNSATISFIED:
+    if score in Rating.FOLLOW_UP_SCORES:
         FollowUp.objects.create(rating=rating, county=application.county, created_at=clock.now())
         _tell_chiefs(application, TOLD_UNSATISFIED, comment)
     audit.record(actor=acting_user, action=f"application.rate.{score}", obj=application, reason=comment)

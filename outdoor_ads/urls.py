@@ -51,6 +51,9 @@ class PermitsApp(Application):
     apply_path = path("apply/", views.ApplyChooseView.as_view(), name="apply")
     apply_type_path = path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type")
     attachment_path = path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment")
+    attachment_preview_path = path(
+        "attachments/<int:pk>/preview.png", views.AttachmentPreviewView.as_view(), name="attachment_preview"
+    )
     permits_path = path("permits/", views.PermitListView.as_view(), name="permit_list")
     permit_export_path = path("permits/export.csv", views.PermitExportView.as_view(), name="permit_export")
     permit_detail_path = path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit_detail")
@@ -75,5 +78,6 @@ def permit_flow_viewset() -> JurisdictionFlowAppViewset:
 
 public_urlpatterns = [
     path("lookup/", views.PublicLookupView.as_view(), name="ads-public-lookup"),
+    path("materials/", views.PublicMaterialsView.as_view(), name="ads-public-materials"),
     path("register/", views.RegisterView.as_view(), name="public-register"),
 ]

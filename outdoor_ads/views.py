@@ -210,13 +210,35 @@ class ApplyView(PermissionRequiredMixin, generic.FormView):
 
 @method_decorator(same_origin_preview, name="dispatch")
 class AttachmentView(generic.View):
-    """Streams an upload after checking that the user may see its application (inline preview)."""
+    """Streams an upload after checking that the user may see its application (inline preview).
+
+    The application page previews PDFs in a frame of this same site, so this one view allows
+    same-origin framing; every other page keeps the site-wide refusal.
+    """
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         attachment = get_object_or_404(Attachment, pk=pk)
         get_visible_or_404(request.user, PermitApplication, pk=attachment.application_id)
         response = FileResponse(attachment.file.open("rb"), content_type=attachment.mime_type)
         response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}.{attachment.extension}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class AttachmentPreviewView(generic.View):
+    """A picture of a PDF upload's first page: phones and some browsers show no PDF inside a page."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from workflows.documents.preview import first_page_png
+
+        attachment = get_object_or_404(Attachment, pk=pk, mime_type="application/pdf")
+        get_visible_or_404(request.user, PermitApplication, pk=attachment.application_id)
+        with attachment.file.open("rb") as handle:
+            png = first_page_png(handle.read(), cache_key=f"xiuhua:upload-preview:{attachment.sha256}")
+        if png is None:
+            raise Http404
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -445,6 +467,26 @@ class PublicLookupView(generic.FormView):
             }
         )
         return self.render_to_response(context)
+
+
+class PublicMaterialsView(generic.TemplateView):
+    """一次性告知 before login: per facility type, the materials to bring and the conditions that apply."""
+
+    template_name = "outdoor_ads/public_materials.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from workflows.sla.models import ClockRule
+
+        from .clocks import OVERALL
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            facility_types=FacilityType.objects.filter(active=True).prefetch_related("requirements"),
+            upload_help=forms.UPLOAD_HELP,
+            # The promise is the clock rule's (editable in the admin), never a copy of it.
+            overall_rule=ClockRule.objects.filter(code=OVERALL).first(),
+        )
+        return context
 
 
 @method_decorator(throttle_post("XIUHUA_RATE_REGISTER"), name="dispatch")

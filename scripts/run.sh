@@ -32,7 +32,12 @@ pids+=($!)
 cat <<MSG
 
   Xiuhua (绣花) is running:  http://127.0.0.1:${PORT}/
+  Public pages (no login):   http://127.0.0.1:${PORT}/public/ads/materials/   (materials per licence type)
+                             http://127.0.0.1:${PORT}/public/ads/lookup/      (progress lookup)
+                             http://127.0.0.1:${PORT}/public/cases/report/    (report illegal construction)
   API docs:                  http://127.0.0.1:${PORT}/api/docs/
+  Admin:                     http://127.0.0.1:${PORT}/admin/
+  E-mails sent:              $VAR/mail/ (one file per message)
   Celery worker and beat logs: $VAR/celery-worker.log, $VAR/celery-beat.log
 
   Demo accounts (password: ${DEMO_PASSWORD:-zhaotong-demo}):

@@ -18,6 +18,9 @@ class WorkflowsConfig(AppConfig):
         from .security import audit_lockout
 
         user_locked_out.connect(audit_lockout, dispatch_uid="xiuhua-audit-lockout")
+        from .viewflow_strings import label_viewflow_columns
+
+        label_viewflow_columns()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from .selectors import task_home_sections

@@ -6,6 +6,7 @@ viewflow draws. Only texts a user of this product actually sees are listed.
 """
 
 from django.utils.translation import gettext_noop as _
+from django.utils.translation import pgettext_lazy
 
 VIEWFLOW_SCREEN_TEXTS = (
     # site and flow menus
@@ -62,6 +63,7 @@ VIEWFLOW_SCREEN_TEXTS = (
     _("Flow"),
     _("Type"),
     _("You have no rights to view this task"),
+    _("Export BPMN"),
     # task and process statuses
     _("New"),
     _("Done"),
@@ -80,3 +82,34 @@ VIEWFLOW_SCREEN_TEXTS = (
     _("Task {task} has been completed."),
     _("Process {process} has been started."),
 )
+
+# viewflow's task and process statuses carry the message context "STATUS".
+VIEWFLOW_STATUS_TEXTS = (
+    pgettext_lazy("STATUS", "New"),
+    pgettext_lazy("STATUS", "Done"),
+    pgettext_lazy("STATUS", "Canceled"),
+    pgettext_lazy("STATUS", "Error"),
+    pgettext_lazy("STATUS", "Revived"),
+    pgettext_lazy("STATUS", "Scheduled"),
+    pgettext_lazy("STATUS", "Started"),
+    pgettext_lazy("STATUS", "Assigned"),
+)
+
+
+def label_viewflow_columns() -> None:
+    """Column headers viewflow derives from attribute names ("Brief", "Process summary").
+
+    viewflow's lists read ``short_description`` from a column's function or property; naming
+    them here puts the headers through the catalogue like every other word.
+    """
+    from django.utils.translation import gettext_lazy
+    from viewflow.workflow.flow.views import dashboard
+    from viewflow.workflow.flow.views import list as flow_lists
+    from viewflow.workflow.models import AbstractProcess, AbstractTask
+
+    for model in (AbstractTask, AbstractProcess):
+        model.brief.fget.short_description = gettext_lazy("Brief")  # type: ignore[attr-defined]
+    flow_lists.FlowArchiveListView.process_summary.short_description = gettext_lazy("Process")  # type: ignore[attr-defined]
+    dashboard.DashboardTaskListView.process_summary.short_description = gettext_lazy("Process")  # type: ignore[attr-defined]
+    dashboard.DashboardProcessListView.process_id.short_description = gettext_lazy("Number")  # type: ignore[attr-defined]
+    dashboard.DashboardProcessListView.active_tasks.short_description = gettext_lazy("Open tasks")  # type: ignore[attr-defined]

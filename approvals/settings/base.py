@@ -307,5 +307,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"xiuhua.sms": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "xiuhua.sms": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint and its font subsetter report every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

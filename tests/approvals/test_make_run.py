@@ -59,7 +59,13 @@ def test_run_script_serves_chinese_login_with_worker_and_beat_on_sqlite(tmp_path
         while time.monotonic() < deadline and sweeps() < 2:
             time.sleep(0.5)
         assert sweeps() >= 2, (tmp_path / "celery-worker.log").read_text()[-3000:]
-        assert "applicant, applicant2" in (tmp_path / "run.log").read_text()
+        run_log = (tmp_path / "run.log").read_text()
+        assert "applicant, applicant2" in run_log
+        # A quiet start: mail goes to files, WeasyPrint reports no INFO steps, the banner names the pages.
+        assert "Content-Type: text/plain" not in run_log
+        assert "weasyprint" not in run_log.lower()
+        assert f"http://127.0.0.1:{port}/public/ads/materials/" in run_log
+        assert list((tmp_path / "mail").iterdir()), "the demo's e-mails were not written to var/mail"
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:

@@ -54,8 +54,10 @@ def test_verify_page_of_a_valid_company_document(client, grant):
     html = response.content.decode()
     for shown in ("准予行政许可决定书", grant.number, grant.sha256, "昭通星辰广告传媒有限公司", "有效", "2029-03-19"):
         assert shown in html
-    # nothing from the body of the document
-    for hidden in (grant.data["address"], grant.data["application_number"], grant.data["content"]):
+    # A permit is checked as a permit: where the facility stands is shown (issue 15) …
+    assert "许可证核验" in html and grant.data["address"] in html
+    # … but not the rest of the body of the document
+    for hidden in (grant.data["application_number"], grant.data["content"]):
         assert hidden not in html
 
 
@@ -64,6 +66,8 @@ def test_verify_page_masks_a_persons_name_and_shows_nothing_else(client, applica
     html = client.get(document.get_verify_url()).content.decode()
     assert "覃**" in html
     assert "覃永福" not in html
+    assert "执法文书核验" in html
+    assert "data:image/png" not in html  # the paper carries the person's full name: no picture of it
     for hidden in (document.data["address"], document.data["case_number"], document.data["facts"], "执法证号"):
         assert hidden not in html
     # no validity period for a kind that has none

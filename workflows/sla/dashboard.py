@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from workflows import clock
+from workflows.labels import PROCESS, label_for
 from workflows.models import County
 
 from .models import Clock, ClockRule, Light
@@ -101,6 +102,10 @@ def _label(lines: list[Any]) -> None:
         for rule in ClockRule.objects.filter(process_code__in={p for p, _s in pairs}).exclude(step_code="")
     }
     for line in lines:
+        named = label_for(PROCESS, line.process)
+        if named != line.process:
+            line.process_label = named
+            continue
         try:
             line.process_label = str(apps.get_app_config(line.process).verbose_name)
         except LookupError:

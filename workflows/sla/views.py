@@ -4,6 +4,7 @@ import csv
 from typing import Any
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -69,6 +70,13 @@ class DashboardView(SupervisionMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         form, board = self.dashboard()
         context.update({"form": form, "board": board, "lights": LIGHTS, "query": self.request.GET.urlencode()})
+        # Process apps add their own figures (e.g. 好差评) without the engine importing them.
+        context["panels"] = [
+            panel
+            for app_config in django_apps.get_app_configs()
+            if hasattr(app_config, "dashboard_panels")
+            for panel in app_config.dashboard_panels(self.request)
+        ]
         return context
 
 
