@@ -112,7 +112,7 @@ class ReportForm(forms.Form):
         label=_("Photo or video"),
         required=False,
         policy=STAFF_EVIDENCE,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/*", "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     device = forms.CharField(label=_("Device"), max_length=100, required=False)

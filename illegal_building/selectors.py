@@ -161,8 +161,9 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 _("Record of service"),
                 sr.created_by.display_name,
                 f"{sr.act.get_kind_display()} · {sr.get_method_display()} · "
-                f"{timezone.localtime(sr.served_at):%Y-%m-%d %H:%M} · {sr.recipient} · {_('Deemed served')}: "
-                f"{timezone.localtime(sr.effective_at):%Y-%m-%d}",
+                f"{timezone.localtime(sr.served_at):%Y-%m-%d %H:%M} · {sr.recipient} · "
+                + _("Deemed served")
+                + f": {timezone.localtime(sr.effective_at):%Y-%m-%d}",
             )
         )
     simple: list[tuple[Any, str, str]] = [
@@ -212,7 +213,7 @@ def _describe(record: Any) -> str:
         hearing = _("hearing requested") if record.hearing_requested else _("no hearing requested")
         return f"{record.statement} · {hearing}"
     if isinstance(record, Hearing):
-        notified = f"{_('notified on')} {record.notified_on:%Y-%m-%d} · " if record.notified_on else ""
+        notified = _("notified on") + f" {record.notified_on:%Y-%m-%d} · " if record.notified_on else ""
         held = timezone.localtime(record.held_at)
         return f"{notified}{held:%Y-%m-%d} · {record.chair.display_name} · {record.minutes}"
     if isinstance(record, HearingWithdrawal):
@@ -232,7 +233,7 @@ def _describe(record: Any) -> str:
         state = _("withdrawn") if record.withdrawn_at else _("published")
         return f"{state} · {record.summary}"
     if isinstance(record, Challenge):
-        served = f" · {_('served on')} {record.outcome_served_on:%Y-%m-%d}" if record.outcome_served_on else ""
+        served = " · " + _("served on") + f" {record.outcome_served_on:%Y-%m-%d}" if record.outcome_served_on else ""
         return f"{record.get_kind_display()} · {record.body} · {record.get_outcome_display()}{served}"
     if isinstance(record, Execution):
         return f"{record.executed_at:%Y-%m-%d %H:%M} · {record.record}"

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from illegal_building.models import Case
 from outdoor_ads.models import PermitApplication
@@ -91,7 +92,8 @@ def test_patrol_reports_on_a_phone_with_location_and_the_case_page_fits(
         assert camera.get_attribute("capture") == "environment"
         assert camera.get_attribute("accept") == "image/*"
         page.click('[data-testid="use-location"]')
-        page.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+        # expect() polls from outside the page; wait_for_function would need eval, which our CSP forbids.
+        expect(page.locator("input[name=latitude]")).not_to_have_value("")
         assert page.input_value("input[name=latitude]") == "27.338257"
         assert page.input_value("input[name=longitude]") == "103.717216"
         assert "±12" in page.inner_text('[data-testid="location-status"]')
@@ -126,7 +128,7 @@ def test_patrol_reports_on_a_phone_with_location_and_the_case_page_fits(
 
 
 def test_pdf_previews_in_a_frame_and_the_public_check_of_a_permit(
-    live_server: Any, demo_users: Any, client_as: Any
+    live_server: Any, demo_users: Any, client_as: Any, celery_eager: None
 ) -> None:
     assert web_apply(client_as("applicant")).status_code == 302
     application = latest_application()
@@ -143,9 +145,9 @@ def test_pdf_previews_in_a_frame_and_the_public_check_of_a_permit(
         pictures = page.locator('[data-testid="preview-pdf-page"]')
         assert pictures.count() == 4
         pictures.first.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "[...document.querySelectorAll('[data-testid=preview-pdf-page]')].every(i => i.complete)"
-        )
+        expect(pictures.last).to_have_js_property("complete", True)
+        for i in range(pictures.count()):
+            expect(pictures.nth(i)).to_have_js_property("complete", True)
         assert pictures.evaluate_all("imgs => imgs.every(i => i.naturalWidth > 300)")
         # …and the whole PDF opens in a frame of this same site, which the file view allows.
         with page.expect_response(re.compile(r"/ads/attachments/\d+/$")) as framed:
