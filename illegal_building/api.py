@@ -12,12 +12,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outdoor_ads.models import PermitApplication
+from workflows.apiconv import ObjectJSONParser, idempotent
+from workflows.documents.api import document_links
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
@@ -120,12 +122,13 @@ class FieldReportSerializer(serializers.Serializer):
 
 class CaseListCreateView(ListAPIView):
     serializer_class = CaseSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def get_queryset(self) -> Any:
         return selectors.case_list(user=self.request.user)
 
     @extend_schema(request=FieldReportSerializer, responses={201: CaseSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         if not (has_role(request.user, "patrol") or has_role(request.user, "officer")):
             return Response({"detail": "only patrol and enforcement officers report"}, status=status.HTTP_403_FORBIDDEN)
@@ -153,7 +156,7 @@ class CaseListCreateView(ListAPIView):
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-def case_payload(case: Case, user: Any) -> dict[str, Any]:
+def case_payload(case: Case, request: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict(CaseSerializer(case).data)
     data["party"] = {
         "name": case.party_name,
@@ -196,19 +199,7 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
         }
         for c in sla_selectors.clocks_for(case).select_related("rule")
     ]
-    data["documents"] = [
-        {
-            "kind": doc.kind,
-            "title": doc.title,
-            "number": doc.number,
-            "status": doc.status,
-            "issued_at": doc.issued_at,
-            "sha256": doc.sha256,
-            "download_url": doc.get_download_url(),
-            "verify_url": doc.get_verify_url(),
-        }
-        for doc in documents_for(case)
-    ]
+    data["documents"] = document_links(request, documents_for(case))
     return data
 
 
@@ -216,7 +207,7 @@ class CaseDetailView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="A case with its timeline, gates, clocks and tasks")
     def get(self, request: Request, pk: int) -> Response:
         case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
-        return Response(case_payload(case, request.user))
+        return Response(case_payload(case, request))
 
 
 class ChallengeSerializer(serializers.Serializer):
@@ -310,7 +301,7 @@ class HearingRequestView(APIView):
                 )
         except GateRefused as refused:
             return _refused(refused)
-        return Response(case_payload(case, request.user), status=status.HTTP_201_CREATED)
+        return Response(case_payload(case, request), status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

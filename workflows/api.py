@@ -47,6 +47,8 @@ urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("workflows.taskapi")),
+    path("", include("workflows.refapi")),
+    path("", include("workflows.documents.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
