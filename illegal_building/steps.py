@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.flowviews import task_execution
 from workflows.models import User
-from workflows.taskapi import register_step
+from workflows.taskapi import register_rules, register_step
 
 from . import forms, services
 from .gates import GateRefused
@@ -338,10 +338,20 @@ def _complete_for(name: str) -> Callable[..., None]:
     return complete
 
 
+def _rules(*, task: Any) -> list[dict[str, Any]]:
+    from . import selectors
+
+    return [
+        {"code": g.code, "title": g.title, "open": g.open, "detail": g.detail}
+        for g in selectors.gate_states(_case_of(task))
+    ]
+
+
 def register() -> None:
     """Give every human node its form and service in the shared registry (web page and task API)."""
     from .flows import CaseFlow
 
+    register_rules(CaseFlow, _rules)
     for name, step in STEPS.items():
         register_step(
             getattr(CaseFlow, name),
