@@ -32,18 +32,22 @@ def main() -> None:
     kind = KINDS[KIND]
     sample = SAMPLES[KIND]
     county = County(code="530602", name="昭阳区")
+    # The issuer is normally a snapshot of admin data; the benchmark runs without a database.
+    issuer = {"name": "昭通市住房和城乡建设局", "seal_name": "昭通市住房和城乡建设局", "number_prefix": "昭住建",
+              "review_body": "昭通市人民政府", "court": "昭阳区人民法院"}
 
     def once(i: int) -> float:
         started = time.perf_counter()
         pdf = render_document(
             kind=kind,
-            number=kind.format_number(county, 2026, i + 1),
+            number=kind.format_number(issuer["number_prefix"], 2026, i + 1),
             holder_name=sample.holder_name,
             data=sample.data,
             issued_on=dt.date(2026, 3, 20),
             verification_code=f"BENCH{i:011d}",
             verify_url=f"http://127.0.0.1:8000/verify/BENCH{i:011d}/",
             county_name=county.name,
+            issuer=issuer,
             valid_from=sample.valid_from,
             valid_until=sample.valid_until,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -18,13 +19,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outdoor_ads.models import PermitApplication
-from workflows.apiconv import ObjectJSONParser, idempotent
+from workflows.apiconv import idempotent
 from workflows.documents.api import document_links
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
+from workflows.parsers import ObjectJSONParser
 from workflows.roles import has_role
 from workflows.sla import selectors as sla_selectors
+from workflows.uploads import STAFF_EVIDENCE, CheckedUpload, check_uploads
 
 from . import gates, selectors, services
 from .gates import GateRefused
@@ -90,6 +93,12 @@ class FieldReportSerializer(serializers.Serializer):
         meta.is_valid(raise_exception=True)
         return list(meta.validated_data)
 
+    def validate_photos(self, value: list[Any]) -> list[CheckedUpload]:
+        try:
+            return check_uploads(value, policy=STAFF_EVIDENCE)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
     def validate_permit_application(self, value: int | None) -> PermitApplication | None:
         if value is None:
             return None
@@ -135,7 +144,7 @@ class CaseListCreateView(ListAPIView):
         serializer = FieldReportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        files = request.FILES.getlist("photos")
+        files = data.get("photos") or []  # checked against the evidence upload policy
         meta = data.get("photo_meta") or [{} for _ in files]
         application = data.get("permit_application")
         try:
@@ -167,8 +176,15 @@ def case_payload(case: Case, request: Any) -> dict[str, Any]:
         {"at": e.at.isoformat(), "kind": e.kind, "title": str(e.title), "actor": e.actor, "detail": e.detail}
         for e in selectors.timeline(case)
     ]
+    rule_states = selectors.rule_states(case)
+    data["rules"] = [
+        {"code": r.code, "act": r.act, "title": r.title, "article": r.citation, "state": r.state,
+         "from_date": r.from_date, "detail": r.detail}
+        for r in rule_states
+    ]
     data["gates"] = [
-        {"code": g.code, "title": str(g.title), "open": g.open, "detail": g.detail} for g in selectors.gate_states(case)
+        {"code": g.code, "open": g.open, "detail": g.detail, "from_date": g.from_date}
+        for g in selectors.gate_summary(rule_states)
     ]
     data["tasks"] = [
         {"id": t.pk, "node": t.flow_task.name, "title": str(t.flow_task.task_title), "status": t.status,
@@ -221,6 +237,7 @@ class OutcomeSerializer(serializers.Serializer):
         choices=[c for c in Challenge.Outcome.choices if c[0] != Challenge.Outcome.PENDING]
     )
     outcome_on = serializers.DateField()
+    outcome_served_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField()
 
 

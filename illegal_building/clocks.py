@@ -21,6 +21,9 @@ DISCLOSURE = "cases.disclosure"
 REMINDER = "cases.reminder"
 REVIEW_PERIOD = "cases.review_period"
 LAWSUIT_PERIOD = "cases.lawsuit_period"
+SERVE_DECISION = "cases.serve_decision"
+LAWSUIT_AFTER_REVIEW = "cases.lawsuit_after_review"
+APPEAL_PERIOD = "cases.appeal_period"
 
 for spec in [
     ClockRuleSpec(code=STOP_ORDER, title=_("Stop order after verification"), unit="working", limit=1,
@@ -44,5 +47,13 @@ for spec in [
                   limit=60, yellow_days_left=0),
     ClockRuleSpec(code=LAWSUIT_PERIOD, title=_("Period to file an administrative lawsuit"), unit="calendar",
                   limit=0, months=6, yellow_days_left=0),
+    # APL art. 61: a decision not served on the spot is served within 7 days (art. 85: working days).
+    ClockRuleSpec(code=SERVE_DECISION, title=_("Serve the decision within 7 working days"), unit="working",
+                  limit=7, escalate_to="squadlead"),
+    # 行政诉讼法 art. 45: 15 days to sue from service of a review decision; art. 85: 15 days to appeal.
+    ClockRuleSpec(code=LAWSUIT_AFTER_REVIEW, title=_("Period to sue after the review decision"), unit="calendar",
+                  limit=15, yellow_days_left=0),
+    ClockRuleSpec(code=APPEAL_PERIOD, title=_("Period to appeal the first-instance judgment"), unit="calendar",
+                  limit=15, yellow_days_left=0),
 ]:
     register_rule(spec)

@@ -9,12 +9,13 @@ import io
 import json
 import zipfile
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workflows import audit, clock
+from workflows.documents.authorities import authority_for
 from workflows.documents.selectors import documents_for
+from workflows.documents.services import document_pdf_bytes
 
 from . import selectors
 from .models import Case
@@ -29,24 +30,26 @@ def dossier_pdf(case: Case) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
+    # A document the render worker has not reached yet is rendered now: the dossier needs its bytes.
+    documents = list(documents_for(case))
+    pdfs = {document.pk: document_pdf_bytes(document) for document in documents}
     html = render_to_string(
         "illegal_building/dossier.html",
         {
             "case": case,
-            "bureau": settings.XIUHUA_BUREAU_NAME,
+            "bureau": authority_for(county=case.county).name,
             "timeline": selectors.timeline(case),
             "records": selectors.records_for(case),
             "evidence": selectors.evidence_for(case),
             "history": audit.history(case),
-            "documents": documents_for(case),
+            "documents": documents,
             "exported_at": timezone.localtime(clock.now()),
         },
     )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(HTML(string=html).write_pdf())))
-    for document in documents_for(case):
-        with document.pdf.open("rb") as handle:
-            writer.append(PdfReader(io.BytesIO(handle.read())), outline_item=f"{document.title} {document.number}")
+    for document in documents:
+        writer.append(PdfReader(io.BytesIO(pdfs[document.pk])), outline_item=f"{document.title} {document.number}")
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -76,8 +79,7 @@ def evidence_zip(case: Case) -> bytes:
                 }
             )
         for document in documents_for(case):
-            with document.pdf.open("rb") as handle:
-                data = handle.read()
+            data = document_pdf_bytes(document)
             name = f"documents/{document.number}.pdf"
             archive.writestr(name, data)
             manifest.append(

@@ -90,13 +90,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_correctable)
     )
     check_correctable = (
-        flow.If(lambda activation: activation.process.is_correctable)
-        .Annotation(title=_("Correctable?"))
+        flow.If(lambda activation: activation.process.orders_correction_directly)
+        .Annotation(title=_("Order to correct without a fine?"))
         .Then(this.correction_decision)
         .Else(this.prior_notice)
     )
 
-    # --- Chief: correctable path, order to correct (+ fine); officers check compliance
+    # --- Chief: correctable path, order to correct (a fine only after the penalty procedure below)
     correction_decision = (
         View(step())
         .Annotation(title=_("Decide correction within a deadline"))
@@ -165,7 +165,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         flow.If(lambda activation: activation.process.is_major)
         .Annotation(title=_("Major case?"))
         .Then(this.collective)
-        .Else(this.decision)
+        .Else(this.check_decision_kind)
     )
 
     # --- Chief: collective discussion for major cases, the demolition decision
@@ -173,7 +173,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         View(step())
         .Annotation(title=_("Record the collective discussion"))
         .Permission(CHIEF)
-        .Next(this.decision)
+        .Next(this.check_decision_kind)
+    )
+    check_decision_kind = (
+        flow.If(lambda activation: activation.process.decides_correction)
+        .Annotation(title=_("Correction with a fine?"))
+        .Then(this.correction_decision)
+        .Else(this.decision)
     )
     decision = (
         View(step())

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows import clock
 from workflows.models import County, User
+from workflows.uploads import PUBLIC_REPORT, STAFF_EVIDENCE, UploadField
 
-from .models import Case, Challenge, ServiceRecord
+from .models import Act, Case, Challenge, EvidenceFile, ServiceRecord
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -62,8 +63,22 @@ class ServiceFields(CaseForm):
     """送达回证 fields for acts served on the party."""
 
     service_method = forms.ChoiceField(label=_("Method of service"), choices=ServiceRecord.Method.choices)
-    served_at = forms.DateTimeField(label=_("Served at"), widget=DateTimeInput())
+    served_at = forms.DateTimeField(
+        label=_("Served at"), widget=DateTimeInput(),
+        help_text=_("Signed (direct), left (lodged), date on the return receipt (post), reached the party "
+                    "(electronic), published (announcement: deemed served 30 days later)."),
+    )
     recipient = forms.CharField(label=_("Recipient"), max_length=100)
+    witnesses = forms.CharField(label=_("Witnesses (lodged service)"), max_length=200, required=False)
+    evidence = forms.ModelChoiceField(
+        label=_("Photo or video of the service"), queryset=EvidenceFile.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["evidence"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = EvidenceFile.objects.filter(case=self.case)
 
     def clean_served_at(self) -> Any:
         served_at = self.cleaned_data["served_at"]
@@ -82,12 +97,14 @@ class ReportForm(forms.Form):
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
                                    min_value=-180, max_value=180)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
-    photo = forms.FileField(label=_("Photo or video"), required=False)
+    photo = UploadField(label=_("Photo or video"), required=False, policy=STAFF_EVIDENCE)
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     device = forms.CharField(label=_("Device"), max_length=100, required=False)
 
 
 class CitizenReportForm(ReportForm):
+    # Anonymous: photos only, smaller and fewer pixels than staff evidence.
+    photo = UploadField(label=_("Photo"), required=False, policy=PUBLIC_REPORT)
     reporter_name = forms.CharField(label=_("Your name"), max_length=50, required=False)
     reporter_phone = forms.RegexField(
         label=_("Your phone"), regex=r"^1\d{10}$", required=False,
@@ -127,6 +144,10 @@ class StopOrderForm(ServiceFields):
 
 class InvestigateForm(CaseForm):
     is_major = forms.BooleanField(label=_("Major or complex case (collective discussion needed)"), required=False)
+    proposed_fine = forms.DecimalField(
+        label=_("Proposed fine (yuan)"), max_digits=12, decimal_places=2, required=False, min_value=0,
+        help_text=_("A fine is a penalty: prior notice, defence, hearing and legal review come first."),
+    )
     summary = forms.CharField(label=_("Investigation summary"), widget=forms.Textarea)
 
 
@@ -153,6 +174,13 @@ class PriorNoticeForm(ServiceFields):
     legal_basis = forms.CharField(label=_("Legal basis"), initial="《中华人民共和国城乡规划法》第六十四条")
     hearing_right = forms.BooleanField(label=_("Party has the right to request a hearing"), required=False,
                                        initial=True)
+    fine_amount = forms.DecimalField(label=_("Proposed fine (yuan)"), max_digits=12, decimal_places=2,
+                                     required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case.proposed_fine:
+            self.initial.setdefault("fine_amount", self.case.proposed_fine)
 
 
 class DefenceForm(CaseForm):
@@ -166,8 +194,32 @@ class HearingRequestForm(CaseForm):
 
 class HearingForm(CaseForm):
     chair = _staff_field(_("Chair of the hearing"))
+    notified_on = forms.DateField(label=_("Time and place notified to the party on"), widget=DateInput())
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput())
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
+
+
+class HearingStepForm(HearingForm):
+    """The hearing step: held, or the party withdrew its request (then the minutes say how)."""
+
+    withdrawn = forms.BooleanField(label=_("The party withdrew its request for a hearing"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "notified_on", "held_at"):
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("withdrawn"):
+            for name in ("chair", "notified_on", "held_at"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        return data
+
+
+class HearingWithdrawalForm(CaseForm):
+    statement = forms.CharField(label=_("The party's withdrawal of its hearing request"), widget=forms.Textarea)
 
 
 class LegalReviewForm(CaseForm):
@@ -204,6 +256,14 @@ class CoerciveDecisionForm(CaseForm):
     announcement = forms.CharField(label=_("Announcement"), widget=forms.Textarea)
     final_deadline = forms.DateField(label=_("Last day for the party to demolish"), widget=DateInput())
     execution_date = forms.DateField(label=_("Planned execution date"), widget=DateInput())
+    execution_start = forms.TimeField(label=_("Planned start"), initial="09:00",
+                                      widget=forms.TimeInput(attrs={"type": "time"}))
+    execution_end = forms.TimeField(label=_("Planned end"), initial="17:00",
+                                    widget=forms.TimeInput(attrs={"type": "time"}))
+    emergency_reason = forms.CharField(
+        label=_("Emergency (only then at night or on a holiday; your signature approves it)"),
+        widget=forms.Textarea, required=False,
+    )
 
 
 class ExecuteForm(CaseForm):
@@ -247,7 +307,7 @@ class PlanningOpinionForm(CaseForm):
 
 
 class EvidenceForm(CaseForm):
-    file = forms.FileField(label=_("Photo, video or scan"))
+    file = UploadField(label=_("Photo, video or scan"), policy=STAFF_EVIDENCE)
     captured_at = forms.DateTimeField(label=_("Captured at"), required=False, widget=DateTimeInput())
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
                                   min_value=-90, max_value=90)
@@ -269,6 +329,8 @@ class ChallengeOutcomeForm(CaseForm):
         label=_("Outcome"), choices=[c for c in Challenge.Outcome.choices if c[0] != Challenge.Outcome.PENDING]
     )
     outcome_on = forms.DateField(label=_("Outcome on"), widget=DateInput())
+    outcome_served_on = forms.DateField(label=_("Review decision or judgment served on"), widget=DateInput(),
+                                        required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -285,6 +347,28 @@ class AppraisalForm(CaseForm):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("What is appraised, by whom"), max_length=300)
+
+
+class ServiceAttemptForm(CaseForm):
+    act_kind = forms.ChoiceField(label=_("Document"), choices=Act.Kind.choices)
+    method = forms.ChoiceField(
+        label=_("Method tried"),
+        choices=[c for c in ServiceRecord.Method.choices if c[0] != ServiceRecord.Method.PUBLIC],
+    )
+    attempted_at = forms.DateTimeField(label=_("Attempted at"), widget=DateTimeInput())
+    reason = forms.CharField(label=_("Why it failed"), widget=forms.Textarea)
+
+
+class ServiceConsentForm(CaseForm):
+    channel = forms.CharField(label=_("Electronic address (e-mail, phone, platform)"), max_length=200)
+    consented_on = forms.DateField(label=_("Consented on"), widget=DateInput())
+
+
+class GovernmentOrderForm(CaseForm):
+    issuer = forms.CharField(label=_("Issuing government"), max_length=100)
+    number = forms.CharField(label=_("Document number"), max_length=60)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    scan = forms.FileField(label=_("Scan of the order"))
 
 
 class AdFacilityForm(forms.Form):

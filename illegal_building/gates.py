@@ -1,16 +1,11 @@
-"""The legal gates of a case (domain §3): each refuses with a message that cites its rule.
+"""The refusal messages of a case, each citing its article, and the exception that carries them.
 
-The checks are pure: they take the dates and facts as data, so the same rule answers the
-web form, the API and the case page's list of gates, and is easy to test on its own.
+The rules themselves (which act each message guards, and the check) are in ``rules.py``.
+Messages are module constants so tests assert them exactly.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,14 +28,14 @@ HEARING_REQUEST_WINDOW_CLOSED = _(
     "(APL arts. 64 and 85)."
 )
 NO_HEARING_RIGHT = _("The prior notice gave no right to a hearing for this case (APL art. 63).")
-HEARING_ALREADY_REQUESTED = _("A hearing has already been requested after this prior notice.")
-NO_HEARING_PENDING = _("No requested hearing is waiting to be held on this case.")
-ALREADY_DECIDED = _("The decision has already been made; a hearing can no longer be requested.")
+HEARING_ALREADY_REQUESTED = _("A hearing has already been requested after this prior notice (APL art. 64).")
+NO_HEARING_PENDING = _("No requested hearing is waiting to be held on this case (APL art. 64).")
+ALREADY_DECIDED = _("The decision has already been made; a hearing can no longer be requested (APL art. 64).")
 HEARING_CHAIR_INVESTIGATED = _(
     "The hearing must be chaired by someone who did not investigate the case (APL art. 64)."
 )
 LEGAL_REVIEW_MISSING = _(
-    "A demolition decision needs an approving legal review first (APL art. 58)."
+    "A penalty or demolition decision needs an approving legal review made after the prior notice (APL art. 58)."
 )
 LEGAL_REVIEWER_INVESTIGATED = _(
     "The legal reviewer must not be one of the officers who investigated the case (APL art. 58)."
@@ -68,7 +63,7 @@ CHALLENGE_PENDING = _(
 EXECUTION_AT_NIGHT = _("Coercive execution may not take place at night (ACL art. 43).")
 EXECUTION_ON_HOLIDAY = _("Coercive execution may not take place on a non-working day (ACL art. 43).")
 EXECUTION_IN_FUTURE = _("An execution can only be recorded after it has taken place.")
-DECISION_REVOKED = _("The decision has been revoked and can no longer be enforced.")
+DECISION_REVOKED = _("The decision has been revoked and can no longer be enforced (ACL art. 40).")
 NO_DECISION_TO_CHALLENGE = _("A challenge can only be recorded against a decision that has been made.")
 CHALLENGE_ALREADY_DECIDED = _("This challenge already has an outcome; a new outcome is a new record.")
 SIGNER_NOT_ALLOWED = _("This document must be signed by the holder of the required role.")
@@ -88,6 +83,64 @@ PERMIT_OTHER_COUNTY = _("The advertising permit record belongs to another county
 PARTY_REQUIRED = _("The party's name and address are required before the case is filed (APL art. 59).")
 
 
+FINE_NOT_NOTIFIED = _(
+    "A fine may only be imposed after a served prior notice proposed it, and not above the amount proposed "
+    "(APL arts. 44, 45 and 62)."
+)
+HEARING_RIGHT_REQUIRED = _(
+    "The proposed fine reaches the amount from which the party may request a hearing; the prior notice must "
+    "give that right (APL art. 63)."
+)
+HEARING_WINDOW_OPEN = _(
+    "The party's 5 working days to request a hearing after service of the prior notice have not ended; no "
+    "decision may be made before (APL art. 64)."
+)
+HEARING_NOTICE_TOO_SHORT = _(
+    "The party must be told the time and place of the hearing at least 7 working days before it "
+    "(APL arts. 64 and 85)."
+)
+SERVICE_LEFT_PROOF = _(
+    "Service by leaving the document needs the witnesses' names or a photo or video of the service "
+    "(Civil Procedure Law art. 89)."
+)
+SERVICE_ELECTRONIC_CONSENT = _(
+    "Electronic service needs the party's recorded consent (Civil Procedure Law art. 90)."
+)
+SERVICE_ANNOUNCEMENT_LAST_RESORT = _(
+    "Service by announcement is allowed only after a recorded failed attempt by another method "
+    "(Civil Procedure Law art. 95)."
+)
+OUTCOME_SERVICE_MISSING = _(
+    "Record the date the review decision or judgment was served; the period to sue or appeal runs from it "
+    "(Administrative Litigation Law arts. 45 and 85)."
+)
+LAWSUIT_AFTER_REVIEW_OPEN = _(
+    "The party may still sue within 15 days of service of the review decision; coercive execution must wait "
+    "(Administrative Litigation Law art. 45; ACL art. 44)."
+)
+APPEAL_WINDOW_OPEN = _(
+    "The party may still appeal within 15 days of service of the first-instance judgment; coercive execution "
+    "must wait (Administrative Litigation Law art. 85; ACL art. 44)."
+)
+GOVERNMENT_ORDER_MISSING = _(
+    "Forced demolition needs the county-level government's order on record (issuer, number, date, scan) "
+    "before it is planned (UPL art. 68)."
+)
+PLANNED_AT_NIGHT = _(
+    "The planned execution time falls at night (22:00–06:00); only a recorded emergency approved by the bureau "
+    "leader allows it (ACL art. 43)."
+)
+PLANNED_ON_HOLIDAY = _(
+    "The planned execution date is a statutory holiday or rest day; only a recorded emergency approved by the "
+    "bureau leader allows it (ACL art. 43)."
+)
+EXECUTION_BEFORE_LAST_DAY = _(
+    "Forced demolition may only take place after the last day the announcement gave the party (ACL art. 44)."
+)
+EXECUTION_WINDOW = _("The planned execution must end after it starts, on the same day.")
+OUTCOME_SERVED_REQUIRED = _("Give the date the review decision or judgment was served on the party.")
+
+
 class GateRefused(Exception):
     """A step the law does not allow yet; ``message`` says which rule, in the user's language."""
 
@@ -95,106 +148,3 @@ class GateRefused(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
-
-
-@dataclass(frozen=True)
-class GateState:
-    """One gate as shown on the case page and in the API."""
-
-    code: str
-    title: str
-    open: bool  # True: the step it guards is allowed now
-    detail: str
-
-
-def daytime_hours() -> tuple[int, int]:
-    start, end = getattr(settings, "XIUHUA_CASES_DAYTIME", (8, 18))
-    return int(start), int(end)
-
-
-def check_two_officers(officer1: object, officer2: object) -> None:
-    if officer1 is None or officer2 is None or officer1 == officer2:
-        raise GateRefused(TWO_OFFICERS, field="officer2")
-    for officer in (officer1, officer2):
-        if not getattr(officer, "certificate_number", ""):
-            raise GateRefused(TWO_OFFICERS, field="officer2")
-
-
-def check_defence_closed(*, today: dt.date, served: bool, defence_deadline: dt.date | None) -> None:
-    if not served or defence_deadline is None:
-        raise GateRefused(PRIOR_NOTICE_NOT_SERVED)
-    if today <= defence_deadline:
-        raise GateRefused(DEFENCE_WINDOW_OPEN)
-
-
-def check_hearing(*, requested: bool, held: bool) -> None:
-    if requested and not held:
-        raise GateRefused(HEARING_NOT_HELD)
-
-
-def check_hearing_request_window(*, today: dt.date, deadline: dt.date) -> None:
-    if today > deadline:
-        raise GateRefused(HEARING_REQUEST_WINDOW_CLOSED)
-
-
-def check_not_investigator(
-    *, user: object, investigators: set[object], message: Promise = LEGAL_REVIEWER_INVESTIGATED
-) -> None:
-    if user in investigators:
-        raise GateRefused(message)
-
-
-def check_legal_review(*, approved_review: bool) -> None:
-    if not approved_review:
-        raise GateRefused(LEGAL_REVIEW_MISSING)
-
-
-def check_collective(*, is_major: bool, discussed: bool) -> None:
-    if is_major and not discussed:
-        raise GateRefused(COLLECTIVE_DISCUSSION_MISSING)
-
-
-def check_compliance_check(*, today: dt.date, deadline: dt.date | None, complied: bool) -> None:
-    if deadline is None:
-        raise GateRefused(DECISION_NOT_SERVED)
-    if not complied and today <= deadline:
-        raise GateRefused(COMPLIANCE_DEADLINE_OPEN)
-
-
-def check_reminder_passed(*, today: dt.date, deadline: dt.date | None) -> None:
-    if deadline is None:
-        raise GateRefused(REMINDER_NOT_SERVED)
-    if today <= deadline:
-        raise GateRefused(REMINDER_WINDOW_OPEN)
-
-
-def check_execution(
-    *,
-    at: dt.datetime,
-    now: dt.datetime,
-    is_working_day: bool,
-    decision_revoked: bool,
-    announced: bool,
-    review_period_end: dt.date,
-    lawsuit_period_end: dt.date,
-    pending_challenge: bool,
-    favourable_outcome: bool,
-) -> None:
-    """ACL arts. 43–44: after the challenge periods, never while challenged, by day, on working days."""
-    if decision_revoked:
-        raise GateRefused(DECISION_REVOKED)
-    if pending_challenge:
-        raise GateRefused(CHALLENGE_PENDING)
-    if not announced:
-        raise GateRefused(ANNOUNCEMENT_MISSING)
-    day = timezone.localtime(at).date()
-    if not favourable_outcome and (day <= review_period_end or day <= lawsuit_period_end):
-        raise GateRefused(CHALLENGE_PERIODS_OPEN)
-    if at > now:
-        raise GateRefused(EXECUTION_IN_FUTURE, field="executed_at")
-    if not is_working_day:
-        raise GateRefused(EXECUTION_ON_HOLIDAY, field="executed_at")
-    start, end = daytime_hours()
-    hour = timezone.localtime(at).hour
-    if hour < start or hour >= end:
-        raise GateRefused(EXECUTION_AT_NIGHT, field="executed_at")

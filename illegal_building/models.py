@@ -6,6 +6,8 @@ so the file shows what was known and done at each moment (APL art. 47).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +77,11 @@ class Case(Jurisdictional):
     party_address = models.CharField(_("party address"), max_length=200, blank=True)
     is_major = models.BooleanField(_("major case"), default=False)
     correctable = models.BooleanField(_("correctable"), null=True, blank=True)
+    # A fine proposed at the end of the investigation makes the case a penalty case: the prior
+    # notice, defence, hearing and legal review come first, whatever the path (APL arts. 44–62).
+    proposed_fine = models.DecimalField(
+        _("proposed fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.TextField(_("reason for closing"), blank=True)
@@ -194,14 +201,22 @@ class Act(Record):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     # Working days the party has (to comply, to defend, to produce permits), counted from service;
-    # for the coercive decision ``deadline`` is the planned execution date, for the announcement the last day.
+    # the date they end is the due date of the case's clock for that period (periods.py), never copied here.
     period_days = models.PositiveSmallIntegerField(_("period (working days)"), null=True, blank=True)
     hearing_right = models.BooleanField(_("right to a hearing"), default=False)
     signed_by = models.ForeignKey(
         USER, verbose_name=_("signed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The deemed date of service (for service by announcement: 30 days after publication).
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # History only: rows written before deadlines were read from their clocks. Never read for a decision.
+    deadline = models.DateField(_("deadline (historical copy)"), null=True, blank=True)
+    # What the act itself states (not a copy of a clock): the announcement's last day for the party,
+    # the coercive decision's planned execution window and a recorded emergency (ACL arts. 43–44).
+    last_day = models.DateField(_("last day stated"), null=True, blank=True)
+    planned_start = models.DateTimeField(_("planned execution start"), null=True, blank=True)
+    planned_end = models.DateTimeField(_("planned execution end"), null=True, blank=True)
+    emergency_reason = models.TextField(_("emergency reason"), blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     # The 文号 of the official document issued for this act (workflows.documents).
@@ -226,12 +241,48 @@ class ServiceRecord(Record):
 
     act = models.ForeignKey(Act, verbose_name=_("act"), on_delete=models.PROTECT, related_name="services")
     method = models.CharField(_("method of service"), max_length=20, choices=Method.choices)
+    # What the method proves: signed (direct), left (lodged), the receipt's date (post), the day it
+    # reached the party (electronic), the day of publication (announcement).
     served_at = models.DateTimeField(_("served at"))
+    # When service takes effect; every party period runs from it (民事诉讼法 art. 95: +30 days).
+    deemed_served_at = models.DateTimeField(_("deemed served at"), null=True, blank=True)
     recipient = models.CharField(_("recipient"), max_length=100)
+    witnesses = models.CharField(_("witnesses"), max_length=200, blank=True)
+    evidence = models.ForeignKey(
+        "EvidenceFile", verbose_name=_("photo or video of the service"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta(Record.Meta):
         verbose_name = _("record of service")
+
+    @property
+    def effective_at(self) -> dt.datetime:
+        return self.deemed_served_at or self.served_at
+
+
+class ServiceAttempt(Record):
+    """A failed attempt to serve: service by announcement is lawful only after such attempts."""
+
+    # The kind of act it was for: acts served on the spot are written with their service, after the attempts.
+    act_kind = models.CharField(_("act"), max_length=30, choices=Act.Kind.choices)
+    method = models.CharField(_("method tried"), max_length=20, choices=ServiceRecord.Method.choices)
+    attempted_at = models.DateTimeField(_("attempted at"))
+    reason = models.TextField(_("why it failed"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("failed attempt at service")
+
+
+class ServiceConsent(Record):
+    """The party's consent to electronic service (民事诉讼法 art. 90), with the address it gave."""
+
+    channel = models.CharField(_("electronic address (e-mail, phone, platform)"), max_length=200)
+    consented_on = models.DateField(_("consented on"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("consent to electronic service")
 
 
 class Defence(Record):
@@ -244,7 +295,18 @@ class Defence(Record):
         verbose_name = _("statement and defence")
 
 
+class HearingWithdrawal(Record):
+    """The party withdrew its request for a hearing (APL art. 65)."""
+
+    statement = models.TextField(_("statement"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("withdrawal of the hearing request")
+
+
 class Hearing(Record):
+    # The day the party was told the time and place (APL art. 64: at least 7 working days before).
+    notified_on = models.DateField(_("notice of the hearing given on"), null=True, blank=True)
     held_at = models.DateTimeField(_("held at"))
     chair = models.ForeignKey(USER, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+")
     minutes = models.TextField(_("minutes"))
@@ -293,6 +355,7 @@ class Challenge(Record):
     class Kind(models.TextChoices):
         REVIEW = "review", _("Administrative review")
         LAWSUIT = "lawsuit", _("Administrative lawsuit")
+        APPEAL = "appeal", _("Appeal against the first-instance judgment")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -306,6 +369,8 @@ class Challenge(Record):
     body = models.CharField(_("review body or court"), max_length=100)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+    # The review decision or judgment runs its next window (15 days to sue or appeal) from its service.
+    outcome_served_on = models.DateField(_("outcome served on"), null=True, blank=True)
     outcome_note = models.TextField(_("outcome note"), blank=True)
 
     class Meta(Record.Meta):
@@ -314,6 +379,43 @@ class Challenge(Record):
     @property
     def favours_bureau(self) -> bool:
         return self.outcome in {self.Outcome.UPHELD, self.Outcome.DISMISSED}
+
+
+class GovernmentOrder(Record):
+    """责成: the county-level government's order to demolish (UPL art. 68), with its scan."""
+
+    issuer = models.CharField(_("issuing government"), max_length=100)
+    number = models.CharField(_("document number"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    scan = models.ForeignKey(
+        "EvidenceFile", verbose_name=_("scan"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("county government order")
+
+
+class FineThreshold(models.Model):
+    """The "较大数额" fine from which a party may request a hearing (APL art. 63), per party kind.
+
+    The Penalty Law leaves the amount to provincial or ministerial rules; the defaults are those of
+    the Ministry's 住房和城乡建设行政处罚程序规定 (2022) art. 34. Administrators edit the rows.
+    """
+
+    class PartyKind(models.TextChoices):
+        PERSON = "person", _("Natural person")
+        ORGANISATION = "organisation", _("Legal person or other organisation")
+
+    party_kind = models.CharField(_("party kind"), max_length=20, choices=PartyKind.choices, unique=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    basis = models.CharField(_("basis"), max_length=200)
+
+    class Meta:
+        verbose_name = _("hearing threshold for fines")
+        verbose_name_plural = _("hearing thresholds for fines")
+
+    def __str__(self) -> str:
+        return f"{self.get_party_kind_display()} ≥ {self.amount}"
 
 
 class Execution(Record):
@@ -386,6 +488,23 @@ class CaseRouting:
         return bool(Case.objects.filter(pk=self.case_id, correctable=True).exists())
 
     @property
+    def orders_correction_directly(self) -> bool:
+        """An order to correct without a fine is an administrative order: no penalty procedure."""
+        return bool(
+            Case.objects.filter(pk=self.case_id, correctable=True)
+            .filter(models.Q(proposed_fine__isnull=True) | models.Q(proposed_fine=0))
+            .exists()
+        )
+
+    @property
+    def decides_correction(self) -> bool:
+        """After the penalty procedure: a correctable case not yet ordered to correct gets the
+        correction decision (with its fine); otherwise the demolition decision."""
+        return self.is_correctable and not Act.objects.filter(
+            case_id=self.case_id, kind=Act.Kind.CORRECTION_DECISION
+        ).exists()
+
+    @property
     def is_major(self) -> bool:
         return bool(Case.objects.filter(pk=self.case_id, is_major=True).exists())
 
@@ -397,7 +516,10 @@ class CaseRouting:
     @property
     def hearing_requested(self) -> bool:
         defence = _latest(Defence, self.case_id)
-        return bool(defence and defence.hearing_requested)  # type: ignore[attr-defined]
+        if not (defence and defence.hearing_requested):  # type: ignore[attr-defined]
+            return False
+        withdrawn = _latest(HearingWithdrawal, self.case_id)
+        return not (withdrawn and withdrawn.created_at >= defence.created_at)  # type: ignore[attr-defined]
 
     @property
     def legal_approved(self) -> bool:

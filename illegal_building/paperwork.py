@@ -9,13 +9,27 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflows import calendar
 from workflows.documents.models import IssuedDocument
 from workflows.documents.selectors import documents_for
 from workflows.documents.services import document_issue, document_revoke
 from workflows.models import User
+from workflows.sla import selectors as sla_selectors
 
-from .models import Act, Case, EvidenceFile, InquiryRecord, Measurement, PlanningOpinion, ServiceRecord, SiteInspection
+from . import clocks, gates
+from .gates import GateRefused
+from .models import (
+    Act,
+    Case,
+    Challenge,
+    EvidenceFile,
+    Hearing,
+    InquiryRecord,
+    LegalReview,
+    Measurement,
+    PlanningOpinion,
+    ServiceRecord,
+    SiteInspection,
+)
 
 KIND_OF_ACT: dict[str, str] = {
     Act.Kind.STOP_ORDER: "case_stop_order",
@@ -83,6 +97,52 @@ def issue_site_inspection(*, inspection: SiteInspection, acting_user: User) -> I
     )
 
 
+def _due(case: Case, code: str) -> dt.date | None:
+    """A party's deadline as its clock says (never a copy on the act)."""
+    running = sla_selectors.open_clock(case, code)
+    return running.due_date if running is not None else None
+
+
+def procedure_statement(case: Case) -> str:
+    """What a decision may say about the procedure before it: only what the records prove.
+
+    The prior notice counts only when served; the legal review only when it approved after the notice.
+    """
+    notice = Act.objects.filter(case=case, kind=Act.Kind.PRIOR_NOTICE, served_at__isnull=False).order_by("-id").first()
+    if notice is None:
+        return ""
+    rights = "陈述、申辩" + ("、要求听证" if notice.hearing_right else "")
+    served = timezone.localtime(notice.served_at)
+    text = (
+        f"本机关已于{served.year}年{served.month}月{served.day}日依法向你（单位）告知拟作出处理决定的事实、理由、"
+        f"依据及你（单位）依法享有的{rights}的权利"
+    )
+    if Hearing.objects.filter(case=case, created_at__gte=notice.created_at).exists():
+        text += "，并依法举行了听证"
+    review = LegalReview.objects.filter(case=case, created_at__gte=notice.created_at).order_by("-id").first()
+    if review is not None and review.approved:
+        text += "，并经法制审核"
+    return text + "。"
+
+
+def finality_statement(case: Case, decision: Act | None) -> str:
+    """What the announcement may say about challenges: only what is true when it is issued."""
+    if decision is None:
+        return ""
+    decided = Challenge.objects.filter(case=case, act=decision).exclude(outcome=Challenge.Outcome.PENDING)
+    last = decided.order_by("-outcome_on", "-id").first()
+    if last is None:
+        return "当事人在法定期限内未申请行政复议或者提起行政诉讼，又未自行拆除。"
+    if last.kind == Challenge.Kind.REVIEW:
+        return (
+            "当事人申请行政复议，复议机关作出维持或者驳回的复议决定；"
+            "当事人在法定期限内未提起行政诉讼，又未自行拆除。"
+        )
+    if last.kind == Challenge.Kind.LAWSUIT:
+        return "当事人提起行政诉讼，人民法院判决驳回其诉讼请求；当事人在法定期限内未上诉，又未自行拆除。"
+    return "当事人提起行政诉讼，经终审判决驳回其诉讼请求，判决已发生法律效力；当事人又未自行拆除。"
+
+
 def _decision_number(case: Case, kind: str) -> str:
     document = documents_for(case).filter(kind=kind, status=IssuedDocument.Status.VALID).last()
     return document.number if document else ""
@@ -94,18 +154,28 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
     kind = KIND_OF_ACT[act.kind]
     data: dict[str, Any] = {"facts": case.description, "legal_basis": act.legal_basis}
     if act.kind == Act.Kind.STOP_ORDER:
-        data.update(facts=act.content, permit_deadline=act.deadline)
+        data.update(facts=act.content, permit_deadline=_due(case, clocks.PERMITS))
     elif act.kind == Act.Kind.PRIOR_NOTICE:
-        data.update(evidence=evidence_list(case), proposed_decision=act.content, defence_deadline=act.deadline)
-        if act.hearing_right and act.served_at is not None:
-            data["hearing_deadline"] = calendar.add_working_days(timezone.localtime(act.served_at).date(), 5)
+        proposed = act.content
+        if act.fine_amount:
+            proposed += f"；拟处罚款人民币{act.fine_amount}元"
+        data.update(
+            evidence=evidence_list(case), proposed_decision=proposed, defence_deadline=_due(case, clocks.DEFENCE)
+        )
+        if act.hearing_right:
+            data["hearing_deadline"] = _due(case, clocks.HEARING_REQUEST)
     elif act.kind in (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION):
         # Served after signing: the period runs from the proven service (APL art. 61).
         data.update(
             evidence=evidence_list(case),
             deadline=_("the end of %(days)s working days after this decision is served") % {"days": act.period_days},
             correction=act.content,
+            procedure=procedure_statement(case),
         )
+        penalty = act.kind == Act.Kind.DEMOLITION_DECISION or bool(act.fine_amount)
+        if penalty and not data["procedure"].endswith("并经法制审核。"):
+            # The decision would state a procedure the records do not prove: it cannot be issued.
+            raise GateRefused(gates.LEGAL_REVIEW_MISSING)
         if act.fine_amount:
             data["fine"] = str(act.fine_amount)
     elif act.kind == Act.Kind.REMINDER:
@@ -113,20 +183,25 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
             decision_number=_decision_number(case, "case_demolition_decision")
             or _decision_number(case, "case_correction_decision"),
             obligations=act.content,
-            deadline=act.deadline,
+            deadline=_due(case, clocks.REMINDER),
         )
     elif act.kind == Act.Kind.COERCIVE_DECISION:
         data.update(
             decision_number=_decision_number(case, "case_demolition_decision"),
             facts=act.content,
-            execution_date=act.deadline,
+            execution_date=timezone.localtime(act.planned_start).date() if act.planned_start else None,
         )
     elif act.kind == Act.Kind.ANNOUNCEMENT:
         coercive = Act.objects.filter(case=case, kind=Act.Kind.COERCIVE_DECISION).order_by("-id").first()
+        planned = coercive.planned_start if coercive else None
+        decision = Act.objects.filter(
+            case=case, kind__in=[Act.Kind.DEMOLITION_DECISION, Act.Kind.CORRECTION_DECISION]
+        ).order_by("-id").first()
         data.update(
             decision_number=_decision_number(case, "case_coercive_decision"),
-            final_deadline=act.deadline,
-            execution_date=coercive.deadline if coercive else None,
+            final_deadline=act.last_day,
+            execution_date=timezone.localtime(planned).date() if planned else None,
+            finality=finality_statement(case, decision),
         )
     return _issue(case=case, kind=kind, data=data, acting_user=acting_user)
 

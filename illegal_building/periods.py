@@ -11,13 +11,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from workflows import calendar
 from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
 from workflows.sla.models import Clock
 from workflows.sla.rules import get_rule
 
-from . import clocks
 from .models import Case
 
 
@@ -43,20 +41,12 @@ def stop(*, case: Case, code: str, acting_user: Any = None) -> None:
         sla_services.clock_stop(clock=running, acting_user=acting_user)
 
 
+def restart(*, case: Case, code: str, start: dt.datetime, acting_user: Any = None) -> Clock:
+    """A new period of the same kind (e.g. a second review decision): the old clock stops, a new one runs."""
+    stop(case=case, code=code, acting_user=acting_user)
+    return sla_services.clock_start(subject=case, rule=code, county=case.county, start=start, acting_user=acting_user)
+
+
 def stop_all(*, case: Case, acting_user: Any = None) -> None:
     for running in sla_selectors.clocks_for(case).filter(stopped_at__isnull=True):
         sla_services.clock_stop(clock=running, acting_user=acting_user)
-
-
-def review_period_end(served_at: dt.datetime) -> dt.date:
-    rule = get_rule(clocks.REVIEW_PERIOD)
-    return calendar.add_period(local_date(served_at), days=rule.limit or 0, months=rule.months or 0)
-
-
-def lawsuit_period_end(served_at: dt.datetime) -> dt.date:
-    rule = get_rule(clocks.LAWSUIT_PERIOD)
-    return calendar.add_period(local_date(served_at), days=rule.limit or 0, months=rule.months or 0)
-
-
-def is_working_day(moment: dt.datetime) -> bool:
-    return calendar.is_working_day(local_date(moment))

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflows import clock
 from workflows.jurisdiction import visible
 
-from .gates import GateRefused, GateState
 from .models import (
     Act,
     Case,
@@ -26,14 +25,19 @@ from .models import (
     Disclosure,
     EvidenceFile,
     Execution,
+    GovernmentOrder,
     Hearing,
+    HearingWithdrawal,
     InquiryRecord,
     LegalReview,
     Measurement,
     PlanningOpinion,
+    ServiceAttempt,
+    ServiceConsent,
     ServiceRecord,
     SiteInspection,
 )
+from .rules import RuleState, states
 
 DECISION_KINDS = (Act.Kind.DEMOLITION_DECISION, Act.Kind.CORRECTION_DECISION)
 
@@ -139,8 +143,10 @@ def timeline(case: Case) -> list[TimelineEntry]:
         )
     for act in Act.objects.filter(case=case).select_related("created_by", "signed_by"):
         detail = act.content
-        if act.deadline:
-            detail += f" · {_('Deadline')}: {act.deadline:%Y-%m-%d}"
+        if act.last_day:
+            detail += f" · {_('Last day')}: {act.last_day:%Y-%m-%d}"
+        if act.planned_start:
+            detail += f" · {_('Planned execution')}: {timezone.localtime(act.planned_start):%Y-%m-%d %H:%M}"
         if act.revoked_at:
             detail += f" · {_('Revoked')}: {act.revoke_reason}"
         entries.append(
@@ -155,7 +161,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 _("Record of service"),
                 sr.created_by.display_name,
                 f"{sr.act.get_kind_display()} · {sr.get_method_display()} · "
-                f"{sr.served_at:%Y-%m-%d %H:%M} · {sr.recipient}",
+                f"{timezone.localtime(sr.served_at):%Y-%m-%d %H:%M} · {sr.recipient} · {_('Deemed served')}: "
+                f"{timezone.localtime(sr.effective_at):%Y-%m-%d}",
             )
         )
     simple: list[tuple[Any, str, str]] = [
@@ -164,6 +171,10 @@ def timeline(case: Case) -> list[TimelineEntry]:
         (PlanningOpinion, "planning", _("Planning opinion")),
         (Defence, "defence", _("Statement and defence")),
         (Hearing, "hearing", _("Hearing")),
+        (HearingWithdrawal, "hearing_withdrawal", _("Hearing request withdrawn")),
+        (ServiceAttempt, "service_attempt", _("Failed attempt at service")),
+        (ServiceConsent, "service_consent", _("Consent to electronic service")),
+        (GovernmentOrder, "government_order", _("County government order")),
         (LegalReview, "legal_review", _("Legal review")),
         (CollectiveDiscussion, "collective", _("Collective discussion")),
         (Disclosure, "disclosure", _("Public disclosure")),
@@ -201,7 +212,17 @@ def _describe(record: Any) -> str:
         hearing = _("hearing requested") if record.hearing_requested else _("no hearing requested")
         return f"{record.statement} · {hearing}"
     if isinstance(record, Hearing):
-        return f"{record.held_at:%Y-%m-%d} · {record.chair.display_name} · {record.minutes}"
+        notified = f"{_('notified on')} {record.notified_on:%Y-%m-%d} · " if record.notified_on else ""
+        held = timezone.localtime(record.held_at)
+        return f"{notified}{held:%Y-%m-%d} · {record.chair.display_name} · {record.minutes}"
+    if isinstance(record, HearingWithdrawal):
+        return record.statement
+    if isinstance(record, ServiceAttempt):
+        return f"{record.get_act_kind_display()} · {record.get_method_display()} · {record.reason}"
+    if isinstance(record, ServiceConsent):
+        return f"{record.channel} · {record.consented_on:%Y-%m-%d}"
+    if isinstance(record, GovernmentOrder):
+        return f"{record.issuer} · {record.number} · {record.issued_on:%Y-%m-%d}"
     if isinstance(record, LegalReview):
         verdict = _("approved") if record.approved else _("returned")
         return f"{verdict} · {record.opinion}"
@@ -211,7 +232,8 @@ def _describe(record: Any) -> str:
         state = _("withdrawn") if record.withdrawn_at else _("published")
         return f"{state} · {record.summary}"
     if isinstance(record, Challenge):
-        return f"{record.get_kind_display()} · {record.body} · {record.get_outcome_display()}"
+        served = f" · {_('served on')} {record.outcome_served_on:%Y-%m-%d}" if record.outcome_served_on else ""
+        return f"{record.get_kind_display()} · {record.body} · {record.get_outcome_display()}{served}"
     if isinstance(record, Execution):
         return f"{record.executed_at:%Y-%m-%d %H:%M} · {record.record}"
     if isinstance(record, ClosingReport):
@@ -219,56 +241,34 @@ def _describe(record: Any) -> str:
     return ""
 
 
-def _state(code: str, title: str, check: Any, detail: str) -> GateState:
-    try:
-        check()
-    except GateRefused as refused:
-        return GateState(code, title, False, str(refused.message))
-    return GateState(code, title, True, detail)
+def next_acts(case: Case) -> list[str]:
+    """The acts the case waits for: its open steps."""
+    return [task.flow_task.name for task in active_tasks(case)]
 
 
-def gate_states(case: Case) -> list[GateState]:
-    """The gates that matter at the case's stage, and whether each lets the next step through."""
-    from . import services
-
-    states: list[GateState] = []
-    notice = current_act(case, Act.Kind.PRIOR_NOTICE)
-    if notice is not None and case.correctable is False:
-        states.append(
-            _state(
-                "decision",
-                _("Demolition decision allowed"),
-                lambda: services.decision_gates(case),
-                _("Defence period over, hearing held if requested, legal review approving."),
-            )
-        )
-    reminder = current_act(case, Act.Kind.REMINDER)
-    if reminder is not None:
-        from .gates import check_reminder_passed
-
-        states.append(
-            _state(
-                "coercive_decision",
-                _("Coercive decision allowed"),
-                lambda: check_reminder_passed(today=clock.today(), deadline=reminder.deadline),
-                _("The reminder's period has passed."),
-            )
-        )
-    if current_act(case, Act.Kind.COERCIVE_DECISION) is not None:
-        states.append(
-            _state(
-                "execution",
-                _("Forced demolition allowed"),
-                lambda: services.execution_gates(case, _next_daytime()),
-                _("Challenge periods over, nothing pending."),
-            )
-        )
-    return states
+def rule_states(case: Case) -> list[RuleState]:
+    """Every rule guarding the case's next acts, with its state now (met / not yet, from when / refused)."""
+    return states(case, next_acts(case))
 
 
-def _next_daytime() -> dt.datetime:
-    """A probe moment for the execution gate: now (the gate itself judges day and time)."""
-    return clock.now()
+@dataclass(frozen=True)
+class GateSummary:
+    """One next act: allowed now or not, and the first rule that holds it back."""
+
+    code: str
+    open: bool
+    detail: str
+    from_date: dt.date | None
+
+
+def gate_summary(rule_states: list[RuleState]) -> list[GateSummary]:
+    acts: dict[str, GateSummary] = {}
+    for item in rule_states:
+        if item.act not in acts:
+            acts[item.act] = GateSummary(item.act, True, "", None)
+        if acts[item.act].open and item.state != "met":
+            acts[item.act] = GateSummary(item.act, False, item.detail, item.from_date)
+    return list(acts.values())
 
 
 def challenges(case: Case) -> QuerySet[Challenge]:

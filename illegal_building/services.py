@@ -1,20 +1,20 @@
 """Everything that changes a case. Each function is one legal act or record, atomic and audited.
 
-Gates are checked here, not in views, so the web UI, the API and the task API refuse the
-same steps with the same message (``gates.GateRefused``), and a refused step writes nothing.
+Every function asks the rulebook (``rules.require``) before it writes anything, so the web UI,
+the case-page record forms, the case API and the task API refuse the same acts with the same
+message (``gates.GateRefused``), and a refused act writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outdoor_ads.models import Permit, PermitApplication
@@ -26,8 +26,9 @@ from workflows.sla import selectors as sla_selectors
 from workflows.sla import services as sla_services
 from workflows.sla.models import PauseReason
 from workflows.sla.notifications import notify
+from workflows.uploads import PUBLIC_REPORT, STAFF_EVIDENCE, check_upload
 
-from . import clocks, gates, paperwork, periods, selectors
+from . import clocks, gates, paperwork, periods, rules, selectors
 from .gates import GateRefused
 from .models import (
     Act,
@@ -39,11 +40,15 @@ from .models import (
     Disclosure,
     EvidenceFile,
     Execution,
+    GovernmentOrder,
     Hearing,
+    HearingWithdrawal,
     InquiryRecord,
     LegalReview,
     Measurement,
     PlanningOpinion,
+    ServiceAttempt,
+    ServiceConsent,
     ServiceRecord,
     SiteInspection,
 )
@@ -199,12 +204,6 @@ def case_appraisal(*, case: Case, acting_user: User, started: bool, note: str) -
     audit.record(actor=acting_user, action="case.appraisal", obj=case, reason=note, data={"started": started})
 
 
-def _sha256_of(upload: IO[bytes]) -> tuple[bytes, str]:
-    upload.seek(0)
-    data = upload.read()
-    return data, hashlib.sha256(data).hexdigest()
-
-
 @transaction.atomic
 def evidence_add(
     *,
@@ -217,15 +216,20 @@ def evidence_add(
     device: str = "",
     description: str = "",
 ) -> EvidenceFile:
-    """Store a file as received; the hash is of the bytes exactly as uploaded."""
-    data, digest = _sha256_of(file)
-    name = (getattr(file, "name", "") or "evidence").rsplit("/", 1)[-1][:150]
+    """Store a file as received; the hash is of the bytes exactly as uploaded.
+
+    The upload policy is checked here too (anonymous reports get the strict one), so no path stores
+    an unchecked file; forms have usually checked already and hand over a CheckedUpload.
+    """
+    checked = check_upload(file, policy=PUBLIC_REPORT if acting_user is None else STAFF_EVIDENCE)
+    name = checked.original_name[-150:]
+    digest = checked.sha256
     evidence = EvidenceFile(
         case=case,
         created_by=acting_user or _system_user(),
         original_name=name,
-        content_type=getattr(file, "content_type", "") or "application/octet-stream",
-        size=len(data),
+        content_type=checked.mime_type,
+        size=checked.size,
         sha256=digest,
         captured_at=captured_at,
         latitude=latitude,
@@ -233,10 +237,13 @@ def evidence_add(
         device=device,
         description=description,
     )
-    evidence.file.save(name, ContentFile(data), save=False)
+    checked.file.seek(0)
+    # Stored under the hash and the sniffed extension; the user's name is kept only as metadata.
+    evidence.file.save(f"evidence.{checked.extension}", checked.file, save=False)
     evidence.save()
     audit.record(
-        actor=acting_user, action="case.evidence", obj=case, data={"sha256": digest, "name": name, "size": len(data)}
+        actor=acting_user, action="case.evidence", obj=case,
+        data={"sha256": digest, "name": name, "size": checked.size},
     )
     return evidence
 
@@ -267,9 +274,10 @@ def case_verify(
     party_id_number: str = "",
     party_address: str = "",
 ) -> SiteInspection:
-    gates.check_two_officers(acting_user, officer2)
-    if illegal and not (party_name and party_address):
-        raise GateRefused(gates.PARTY_REQUIRED, field="party_name")
+    rules.require(
+        case=case, act="verify", officer1=acting_user, officer2=officer2, illegal=illegal,
+        party_name=party_name, party_address=party_address,
+    )
     inspection = SiteInspection.objects.create(
         case=case,
         created_by=acting_user,
@@ -335,26 +343,44 @@ PERIOD_OF: dict[str, str] = {
 }
 
 
+# 民事诉讼法 art. 95: service by announcement takes effect 30 days after publication.
+ANNOUNCEMENT_TAKES_EFFECT = dt.timedelta(days=30)
+
+
 def _serve(
-    *, act: Act, acting_user: User, method: str, served_at: dt.datetime, recipient: str, note: str = ""
+    *,
+    act: Act,
+    acting_user: User,
+    method: str,
+    served_at: dt.datetime,
+    recipient: str,
+    note: str = "",
+    witnesses: str = "",
+    evidence: EvidenceFile | None = None,
 ) -> ServiceRecord:
+    """The record of service; the act counts as served, and its party periods run, from the deemed date."""
+    deemed = served_at + ANNOUNCEMENT_TAKES_EFFECT if method == ServiceRecord.Method.PUBLIC else served_at
     record = ServiceRecord.objects.create(
         case=act.case,
         created_by=acting_user,
         act=act,
         method=method,
         served_at=served_at,
+        deemed_served_at=deemed,
         recipient=recipient,
+        witnesses=witnesses,
+        evidence=evidence,
         note=note,
     )
-    act.served_at = served_at
+    act.served_at = deemed
     update = ["served_at"]
     code = PERIOD_OF.get(act.kind)
     if code is not None:
-        period = periods.start(case=act.case, code=code, start=served_at, acting_user=acting_user)
+        periods.start(case=act.case, code=code, start=deemed, acting_user=acting_user)
         act.period_days = periods.limit_of(code)
-        act.deadline = period.due_date
-        update += ["period_days", "deadline"]
+        update.append("period_days")
+    if act.kind == Act.Kind.PRIOR_NOTICE and act.hearing_right:
+        periods.start(case=act.case, code=clocks.HEARING_REQUEST, start=deemed, acting_user=acting_user)
     act.save(update_fields=update)
     return record
 
@@ -376,9 +402,12 @@ def _issue(
     hearing_right: bool = False,
     service: dict[str, Any] | None = None,
     signed_by: User | None = None,
-    deadline: dt.date | None = None,
+    **stated: Any,
 ) -> Act:
-    """Create the act, serve it when served on the spot, then issue its numbered document."""
+    """Create the act, serve it when served on the spot, then issue its numbered document.
+
+    The caller has asked the rulebook first; ``stated`` are what the act itself states
+    (last day, planned execution window, emergency)."""
     act = Act.objects.create(
         case=case,
         created_by=acting_user,
@@ -388,7 +417,7 @@ def _issue(
         fine_amount=fine_amount,
         hearing_right=hearing_right,
         signed_by=signed_by,
-        deadline=deadline,
+        **stated,
     )
     record = _serve(act=act, acting_user=acting_user, **service) if service is not None else None
     if act.kind in PERIOD_OF and act.served_at is None:
@@ -404,7 +433,7 @@ def _issue(
         actor=acting_user,
         action=f"case.{kind}",
         obj=case,
-        data={"act": act.pk, "document": document.number, "deadline": act.deadline, "served_at": act.served_at},
+        data={"act": act.pk, "document": document.number, "served_at": act.served_at},
     )
     return act
 
@@ -413,6 +442,7 @@ def _issue(
 def case_stop_order(
     *, case: Case, acting_user: User, content: str, legal_basis: str, service: dict[str, Any]
 ) -> Act:
+    rules.require(case=case, act="stop_order", service=service, act_kind=Act.Kind.STOP_ORDER)
     act = _issue(
         case=case,
         acting_user=acting_user,
@@ -433,7 +463,7 @@ def case_stop_order(
 def case_record_inquiry(
     *, case: Case, acting_user: User, officer2: User, interviewee: str, asked_at: dt.datetime, content: str
 ) -> InquiryRecord:
-    gates.check_two_officers(acting_user, officer2)
+    rules.require(case=case, act="inquiry", officer1=acting_user, officer2=officer2)
     record = InquiryRecord.objects.create(
         case=case,
         created_by=acting_user,
@@ -488,21 +518,27 @@ def case_record_planning_opinion(
 
 
 @transaction.atomic
-def case_finish_investigation(*, case: Case, acting_user: User, is_major: bool, summary: str) -> Case:
+def case_finish_investigation(
+    *, case: Case, acting_user: User, is_major: bool, summary: str, proposed_fine: Decimal | None = None
+) -> Case:
+    """End of the investigation: correctable or not (the planning opinion), major or not, and the fine
+    proposed, if any; a fine sends even a correctable case through the penalty procedure."""
+    rules.require(case=case, act="investigate")
     opinion = PlanningOpinion.objects.filter(case=case).order_by("-created_at", "-id").first()
-    if opinion is None:
-        raise GateRefused(gates.PLANNING_OPINION_MISSING)
+    assert opinion is not None  # noqa: S101  (the rule above requires it)
     case.correctable = opinion.correctable
     case.is_major = is_major
-    case.stage = Case.Stage.CORRECTION if opinion.correctable else Case.Stage.PRIOR_NOTICE
-    case.save(update_fields=["correctable", "is_major", "stage"])
+    case.proposed_fine = proposed_fine or None
+    direct = opinion.correctable and not case.proposed_fine
+    case.stage = Case.Stage.CORRECTION if direct else Case.Stage.PRIOR_NOTICE
+    case.save(update_fields=["correctable", "is_major", "proposed_fine", "stage"])
     periods.stop(case=case, code=clocks.PERMITS, acting_user=acting_user)
     audit.record(
         actor=acting_user,
         action="case.investigated",
         obj=case,
         reason=summary,
-        data={"correctable": opinion.correctable, "major": is_major},
+        data={"correctable": opinion.correctable, "major": is_major, "proposed_fine": proposed_fine},
     )
     return case
 
@@ -519,17 +555,23 @@ def case_correction_decision(
     legal_basis: str,
     fine_amount: Decimal | None,
 ) -> Act:
+    """责令限期改正: an order alone follows the investigation; with a fine it is a penalty decision and
+    needs the whole penalty procedure first (APL arts. 44–62, see the rulebook)."""
     _require_role(acting_user, "chief")
-    periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
-    return _issue(
+    rules.require(case=case, act="correction_decision", fine_amount=fine_amount or Decimal(0))
+    act = _issue(
         case=case,
         acting_user=acting_user,
         kind=Act.Kind.CORRECTION_DECISION,
         content=content,
         legal_basis=legal_basis,
-        fine_amount=fine_amount,
+        fine_amount=fine_amount or None,
         signed_by=acting_user,
     )
+    periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
+    periods.start(case=case, code=clocks.SERVE_DECISION, acting_user=acting_user)
+    _set_stage(case, Case.Stage.CORRECTION)
+    return act
 
 
 # --- Demolition path ------------------------------------------------------------------
@@ -537,14 +579,28 @@ def case_correction_decision(
 
 @transaction.atomic
 def case_prior_notice(
-    *, case: Case, acting_user: User, content: str, legal_basis: str, hearing_right: bool, service: dict[str, Any]
+    *,
+    case: Case,
+    acting_user: User,
+    content: str,
+    legal_basis: str,
+    hearing_right: bool,
+    service: dict[str, Any],
+    fine_amount: Decimal | None = None,
 ) -> Act:
+    """行政处罚事先告知书 with the proposed fine (the case's, unless entered), served on the party."""
+    fine = fine_amount if fine_amount is not None else case.proposed_fine
+    rules.require(
+        case=case, act="prior_notice", fine_amount=fine or Decimal(0), hearing_right=hearing_right,
+        service=service, act_kind=Act.Kind.PRIOR_NOTICE,
+    )
     act = _issue(
         case=case,
         acting_user=acting_user,
         kind=Act.Kind.PRIOR_NOTICE,
         content=content,
         legal_basis=legal_basis,
+        fine_amount=fine or None,
         hearing_right=hearing_right,
         service=service,
     )
@@ -555,13 +611,9 @@ def case_prior_notice(
 @transaction.atomic
 def case_close_defence(*, case: Case, acting_user: User, statement: str, hearing_requested: bool) -> Defence:
     """Record the party's statement once the defence period is over (and whether it asked for a hearing)."""
+    rules.require(case=case, act="defence")
     notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
-    gates.check_defence_closed(
-        today=clock.today(),
-        served=bool(notice and notice.served_at),
-        defence_deadline=notice.deadline if notice else None,
-    )
-    assert notice is not None and notice.served_at is not None  # noqa: S101  (the gate above guarantees it)
+    assert notice is not None and notice.served_at is not None  # noqa: S101  (the rulebook guarantees it)
     if hearing_requested and not notice.hearing_right:
         hearing_requested = False
     # A hearing requested earlier in its window stays requested whatever the statement says.
@@ -587,56 +639,54 @@ def _hearing_requested_since(case: Case, notice: Act) -> bool:
     return Defence.objects.filter(case=case, created_at__gte=notice.created_at, hearing_requested=True).exists()
 
 
-def hearing_request_deadline(notice: Act) -> dt.date | None:
-    """The last day to request a hearing, counted in working days from the proven service."""
-    if notice.served_at is None:
-        return None
-    return calendar.add_working_days(periods.local_date(notice.served_at), periods.limit_of(clocks.HEARING_REQUEST))
-
-
 @transaction.atomic
 def case_request_hearing(*, case: Case, acting_user: User, statement: str) -> Defence:
     """The party asks for a hearing within its window, even after its defence was recorded (APL art. 64).
 
     The request blocks the decision until the hearing is held and pauses the 90 days (art. 60).
     """
-    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
-    deadline = hearing_request_deadline(notice) if notice is not None else None
-    if notice is None or deadline is None:
-        raise GateRefused(gates.PRIOR_NOTICE_NOT_SERVED)
-    if not notice.hearing_right:
-        raise GateRefused(gates.NO_HEARING_RIGHT)
-    gates.check_hearing_request_window(today=clock.today(), deadline=deadline)
-    decision = selectors.decision(case)
-    if decision is not None and decision.created_at >= notice.created_at:
-        raise GateRefused(gates.ALREADY_DECIDED)
-    if _hearing_requested_since(case, notice):
-        raise GateRefused(gates.HEARING_ALREADY_REQUESTED)
+    rules.require(case=case, act="hearing_request")
     request = Defence.objects.create(case=case, created_by=acting_user, statement=statement, hearing_requested=True)
     deciding = sla_selectors.open_clock(case, clocks.DECISION)
     if deciding is not None and not deciding.is_paused:
         sla_services.clock_pause(clock=deciding, reason=PauseReason.HEARING, note=statement, acting_user=acting_user)
-    audit.record(actor=acting_user, action="case.hearing_request", obj=case, reason=statement,
-                 data={"deadline": deadline})
+    audit.record(actor=acting_user, action="case.hearing_request", obj=case, reason=statement)
     return request
 
 
 @transaction.atomic
-def case_record_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt.datetime, minutes: str) -> Hearing:
+def case_record_hearing(
+    *, case: Case, acting_user: User, chair: User, notified_on: dt.date, held_at: dt.datetime, minutes: str
+) -> Hearing:
     """A hearing requested after the defence step is held from the case page, outside the flow's hearing step."""
-    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
-    held = notice is not None and Hearing.objects.filter(case=case, created_at__gte=notice.created_at).exists()
-    if notice is None or held or not _hearing_requested_since(case, notice):
-        raise GateRefused(gates.NO_HEARING_PENDING)
-    return case_hold_hearing(case=case, acting_user=acting_user, chair=chair, held_at=held_at, minutes=minutes)
+    rules.require(case=case, act="hearing_held", chair=chair, notified_on=notified_on, held_at=held_at)
+    hearing = case_hold_hearing(
+        case=case, acting_user=acting_user, chair=chair, notified_on=notified_on, held_at=held_at, minutes=minutes
+    )
+    assert isinstance(hearing, Hearing)  # noqa: S101  (not a withdrawal)
+    return hearing
 
 
 @transaction.atomic
-def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt.datetime, minutes: str) -> Hearing:
-    gates.check_not_investigator(
-        user=chair, investigators=selectors.investigators(case), message=gates.HEARING_CHAIR_INVESTIGATED
+def case_hold_hearing(
+    *,
+    case: Case,
+    acting_user: User,
+    chair: User | None,
+    notified_on: dt.date | None,
+    held_at: dt.datetime | None,
+    minutes: str,
+    withdrawn: bool = False,
+) -> Hearing | HearingWithdrawal:
+    """The hearing step: the hearing held (notified 7 working days ahead, chaired by a non-investigator),
+    or the party's recorded withdrawal of its request."""
+    if withdrawn:
+        return case_withdraw_hearing(case=case, acting_user=acting_user, statement=minutes)
+    rules.require(case=case, act="hearing", chair=chair, notified_on=notified_on, held_at=held_at)
+    assert chair is not None and held_at is not None  # noqa: S101  (the rulebook refuses without them)
+    hearing = Hearing.objects.create(
+        case=case, created_by=acting_user, chair=chair, notified_on=notified_on, held_at=held_at, minutes=minutes
     )
-    hearing = Hearing.objects.create(case=case, created_by=acting_user, chair=chair, held_at=held_at, minutes=minutes)
     deciding = sla_selectors.open_clock(case, clocks.DECISION)
     if deciding is not None and deciding.is_paused:
         sla_services.clock_resume(clock=deciding, acting_user=acting_user)
@@ -647,8 +697,22 @@ def case_hold_hearing(*, case: Case, acting_user: User, chair: User, held_at: dt
 
 
 @transaction.atomic
+def case_withdraw_hearing(*, case: Case, acting_user: User, statement: str) -> HearingWithdrawal:
+    """The party withdraws its hearing request (APL art. 65): recorded, the 90 days run again."""
+    rules.require(case=case, act="hearing_withdrawal")
+    withdrawal = HearingWithdrawal.objects.create(case=case, created_by=acting_user, statement=statement)
+    deciding = sla_selectors.open_clock(case, clocks.DECISION)
+    if deciding is not None and deciding.is_paused:
+        sla_services.clock_resume(clock=deciding, acting_user=acting_user)
+    if case.stage == Case.Stage.HEARING:
+        _set_stage(case, Case.Stage.LEGAL_REVIEW)
+    audit.record(actor=acting_user, action="case.hearing_withdrawn", obj=case, reason=statement)
+    return withdrawal
+
+
+@transaction.atomic
 def case_legal_review(*, case: Case, acting_user: User, approved: bool, opinion: str) -> LegalReview:
-    gates.check_not_investigator(user=acting_user, investigators=selectors.investigators(case))
+    rules.require(case=case, act="legal_review", reviewer=acting_user)
     review = LegalReview.objects.create(case=case, created_by=acting_user, approved=approved, opinion=opinion)
     paperwork.issue_legal_review(case=case, acting_user=acting_user, approved=approved, opinion=opinion)
     _set_stage(case, Case.Stage.DECISION if approved else Case.Stage.INVESTIGATING)
@@ -667,33 +731,13 @@ def case_collective_discussion(
     return record
 
 
-def decision_gates(case: Case) -> None:
-    """APL arts. 44, 57, 58, 62–65: everything that must precede a demolition decision."""
-    notice = selectors.current_act(case, Act.Kind.PRIOR_NOTICE)
-    gates.check_defence_closed(
-        today=clock.today(),
-        served=bool(notice and notice.served_at),
-        defence_deadline=notice.deadline if notice else None,
-    )
-    since = notice.created_at if notice else None
-    defences = Defence.objects.filter(case=case, created_at__gte=since) if since else Defence.objects.none()
-    hearings = Hearing.objects.filter(case=case, created_at__gte=since) if since else Hearing.objects.none()
-    gates.check_hearing(
-        requested=defences.filter(hearing_requested=True).exists(),
-        held=hearings.exists(),
-    )
-    review = LegalReview.objects.filter(case=case).order_by("-created_at", "-id").first()
-    gates.check_legal_review(approved_review=bool(review and review.approved and since and review.created_at >= since))
-    gates.check_collective(is_major=case.is_major, discussed=CollectiveDiscussion.objects.filter(case=case).exists())
-
-
 @transaction.atomic
 def case_decide(
     *, case: Case, acting_user: User, content: str, legal_basis: str
 ) -> Act:
     """责令限期拆除决定书, signed by the chief; officers serve it and the deadline runs from service."""
     _require_role(acting_user, "chief")
-    decision_gates(case)
+    rules.require(case=case, act="decision")
     act = _issue(
         case=case,
         acting_user=acting_user,
@@ -703,6 +747,7 @@ def case_decide(
         signed_by=acting_user,
     )
     periods.stop(case=case, code=clocks.DECISION, acting_user=acting_user)
+    periods.start(case=case, code=clocks.SERVE_DECISION, acting_user=acting_user)
     periods.start(case=case, code=clocks.DISCLOSURE, acting_user=acting_user)
     _set_stage(case, Case.Stage.DECIDED)
     return act
@@ -759,18 +804,13 @@ def case_site_check(
     after_reminder: bool = False,
 ) -> SiteInspection:
     """After the deadline of the decision (or of the reminder): has the party demolished or corrected?"""
-    gates.check_two_officers(acting_user, officer2)
     decision = selectors.decision(case)
-    if decision is not None and decision.revoked_at:
-        raise GateRefused(gates.DECISION_REVOKED)
     if after_reminder:
-        reminder = selectors.current_act(case, Act.Kind.REMINDER)
-        if not complied:
-            gates.check_reminder_passed(today=clock.today(), deadline=reminder.deadline if reminder else None)
+        act = "reminder_check"
     else:
-        gates.check_compliance_check(
-            today=clock.today(), deadline=decision.deadline if decision else None, complied=complied
-        )
+        correcting = decision is not None and decision.kind == Act.Kind.CORRECTION_DECISION
+        act = "correction_check" if correcting else "site_check"
+    rules.require(case=case, act=act, officer1=acting_user, officer2=officer2, complied=complied)
     inspection = SiteInspection.objects.create(
         case=case,
         created_by=acting_user,
@@ -792,9 +832,7 @@ def case_site_check(
 
 @transaction.atomic
 def case_remind(*, case: Case, acting_user: User, content: str, service: dict[str, Any]) -> Act:
-    decision = selectors.decision(case)
-    if decision is None or decision.revoked_at:
-        raise GateRefused(gates.DECISION_REVOKED)
+    rules.require(case=case, act="reminder", service=service, act_kind=Act.Kind.REMINDER)
     act = _issue(
         case=case,
         acting_user=acting_user,
@@ -815,19 +853,25 @@ def case_coercive_decision(
     legal_basis: str,
     defence_considered: str,
     execution_date: dt.date,
+    execution_start: dt.time,
+    execution_end: dt.time,
     final_deadline: dt.date,
     announcement: str,
+    emergency_reason: str = "",
 ) -> Act:
-    """强制拆除决定书 and 强制拆除公告, signed by the bureau leader once the reminder's period has passed
-    (ACL arts. 37 and 44); officers then serve the decision."""
+    """强制拆除决定书 and 强制拆除公告, signed by the bureau leader once the decision is final and the
+    county government's order is on record (ACL arts. 37, 43, 44; UPL art. 68); the execution window is
+    checked now, when it is planned. An emergency reason entered here is the leader's approval."""
     _require_role(acting_user, "leader")
-    decision = selectors.decision(case)
-    if decision is None or decision.revoked_at:
-        raise GateRefused(gates.DECISION_REVOKED)
-    reminder = selectors.current_act(case, Act.Kind.REMINDER)
-    gates.check_reminder_passed(today=clock.today(), deadline=reminder.deadline if reminder else None)
-    if not clock.today() < final_deadline < execution_date:
-        raise GateRefused(gates.EXECUTION_DATES, field="execution_date")
+    zone = timezone.get_current_timezone()
+    planned_start = dt.datetime.combine(execution_date, execution_start, tzinfo=zone)
+    planned_end = dt.datetime.combine(execution_date, execution_end, tzinfo=zone)
+    if planned_end <= planned_start:
+        raise GateRefused(gates.EXECUTION_WINDOW, field="execution_end")
+    rules.require(
+        case=case, act="coercive_decision", planned_start=planned_start, planned_end=planned_end,
+        final_deadline=final_deadline, emergency_reason=emergency_reason,
+    )
     act = _issue(
         case=case,
         acting_user=acting_user,
@@ -835,7 +879,9 @@ def case_coercive_decision(
         content=f"{content}\n\n{defence_considered}".strip(),
         legal_basis=legal_basis,
         signed_by=acting_user,
-        deadline=execution_date,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        emergency_reason=emergency_reason,
     )
     notice = _issue(
         case=case,
@@ -844,7 +890,7 @@ def case_coercive_decision(
         content=announcement,
         legal_basis=legal_basis,
         signed_by=acting_user,
-        deadline=final_deadline,
+        last_day=final_deadline,
     )
     # An announcement is served by being published (at the site and on the website).
     notice.served_at = clock.now()
@@ -854,6 +900,11 @@ def case_coercive_decision(
 
 
 SERVED_LATER = (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION, Act.Kind.COERCIVE_DECISION)
+SERVE_STEP: dict[str, str] = {
+    Act.Kind.CORRECTION_DECISION: "serve_correction",
+    Act.Kind.DEMOLITION_DECISION: "serve_decision",
+    Act.Kind.COERCIVE_DECISION: "serve_coercive",
+}
 
 
 @transaction.atomic
@@ -866,36 +917,19 @@ def case_serve(*, case: Case, acting_user: User, kind: str, service: dict[str, A
     )
     if kind not in SERVED_LATER or act is None:
         raise GateRefused(gates.NOTHING_TO_SERVE)
+    rules.require(case=case, act=SERVE_STEP[kind], service=service, act_kind=kind)
     record = _serve_and_record(act=act, acting_user=acting_user, service=service)
     if kind in (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION):
-        periods.start(case=case, code=clocks.REVIEW_PERIOD, start=record.served_at, acting_user=acting_user)
-        periods.start(case=case, code=clocks.LAWSUIT_PERIOD, start=record.served_at, acting_user=acting_user)
+        periods.stop(case=case, code=clocks.SERVE_DECISION, acting_user=acting_user)
+        periods.start(case=case, code=clocks.REVIEW_PERIOD, start=record.effective_at, acting_user=acting_user)
+        periods.start(case=case, code=clocks.LAWSUIT_PERIOD, start=record.effective_at, acting_user=acting_user)
     audit.record(
         actor=acting_user,
         action="case.serve",
         obj=case,
-        data={"act": act.pk, "kind": kind, "served_at": record.served_at, "deadline": act.deadline},
+        data={"act": act.pk, "kind": kind, "served_at": record.served_at, "deemed_served_at": act.served_at},
     )
     return record
-
-
-def execution_gates(case: Case, at: dt.datetime) -> None:
-    decision = selectors.decision(case)
-    coercive = selectors.current_act(case, Act.Kind.COERCIVE_DECISION)
-    if decision is None or decision.served_at is None or coercive is None or coercive.served_at is None:
-        raise GateRefused(gates.DECISION_NOT_SERVED)
-    challenges = Challenge.objects.filter(case=case, act=decision)
-    gates.check_execution(
-        at=at,
-        now=clock.now(),
-        is_working_day=periods.is_working_day(at),
-        decision_revoked=decision.revoked_at is not None,
-        announced=selectors.current_act(case, Act.Kind.ANNOUNCEMENT) is not None,
-        review_period_end=periods.review_period_end(decision.served_at),
-        lawsuit_period_end=periods.lawsuit_period_end(decision.served_at),
-        pending_challenge=challenges.filter(outcome=Challenge.Outcome.PENDING).exists(),
-        favourable_outcome=any(c.favours_bureau for c in challenges),
-    )
 
 
 @transaction.atomic
@@ -910,8 +944,9 @@ def case_execute(
     inventory: str,
     witnesses: str,
 ) -> Execution:
-    gates.check_two_officers(acting_user, officer2)
-    execution_gates(case, executed_at)
+    if executed_at > clock.now():
+        raise GateRefused(gates.EXECUTION_IN_FUTURE, field="executed_at")
+    rules.require(case=case, act="execute", officer1=acting_user, officer2=officer2, executed_at=executed_at)
     execution = Execution.objects.create(
         case=case,
         created_by=acting_user,
@@ -967,6 +1002,48 @@ def case_closing_approve(*, case: Case, acting_user: User, approve: bool, commen
     return case
 
 
+# --- Service attempts, consent, the government's order ------------------------------------
+
+
+@transaction.atomic
+def case_record_service_attempt(
+    *, case: Case, acting_user: User, act_kind: str, method: str, attempted_at: dt.datetime, reason: str
+) -> ServiceAttempt:
+    """A failed attempt to serve; service by announcement needs one (民事诉讼法 art. 95)."""
+    attempt = ServiceAttempt.objects.create(
+        case=case, created_by=acting_user, act_kind=act_kind, method=method, attempted_at=attempted_at, reason=reason
+    )
+    audit.record(actor=acting_user, action="case.service_attempt", obj=case, reason=reason,
+                 data={"act_kind": act_kind, "method": method})
+    return attempt
+
+
+@transaction.atomic
+def case_record_service_consent(
+    *, case: Case, acting_user: User, channel: str, consented_on: dt.date
+) -> ServiceConsent:
+    """The party's consent to electronic service (民事诉讼法 art. 90)."""
+    consent = ServiceConsent.objects.create(
+        case=case, created_by=acting_user, channel=channel, consented_on=consented_on
+    )
+    audit.record(actor=acting_user, action="case.service_consent", obj=case, data={"consented_on": consented_on})
+    return consent
+
+
+@transaction.atomic
+def case_record_government_order(
+    *, case: Case, acting_user: User, issuer: str, number: str, issued_on: dt.date, scan: Any
+) -> GovernmentOrder:
+    """责成 (UPL art. 68): the county-level government's order, with its scan kept as evidence."""
+    evidence = evidence_add(case=case, acting_user=acting_user, file=scan, description=f"{issuer} {number}")
+    order = GovernmentOrder.objects.create(
+        case=case, created_by=acting_user, issuer=issuer, number=number, issued_on=issued_on, scan=evidence
+    )
+    audit.record(actor=acting_user, action="case.government_order", obj=case,
+                 data={"issuer": issuer, "number": number, "issued_on": issued_on})
+    return order
+
+
 # --- Challenges -----------------------------------------------------------------------
 
 
@@ -984,16 +1061,39 @@ def case_challenge_record(*, case: Case, acting_user: User, kind: str, filed_on:
 
 @transaction.atomic
 def case_challenge_outcome(
-    *, challenge: Challenge, acting_user: User, outcome: str, outcome_on: dt.date, note: str
+    *,
+    challenge: Challenge,
+    acting_user: User,
+    outcome: str,
+    outcome_on: dt.date,
+    note: str,
+    outcome_served_on: dt.date | None = None,
 ) -> Challenge:
+    """The review decision or judgment; in the bureau's favour, the party's next window (15 days to sue
+    or to appeal) runs from its service as a clock (行政诉讼法 arts. 45 and 85)."""
     if challenge.outcome != Challenge.Outcome.PENDING:
         raise GateRefused(gates.CHALLENGE_ALREADY_DECIDED)
+    favours = outcome in (Challenge.Outcome.UPHELD, Challenge.Outcome.DISMISSED)
+    next_window: dict[str, str] = {
+        Challenge.Kind.REVIEW: clocks.LAWSUIT_AFTER_REVIEW,
+        Challenge.Kind.LAWSUIT: clocks.APPEAL_PERIOD,
+    }
+    code = next_window.get(challenge.kind) if favours else None
+    if code is not None and outcome_served_on is None:
+        raise GateRefused(gates.OUTCOME_SERVED_REQUIRED, field="outcome_served_on")
     challenge.outcome = outcome
     challenge.outcome_on = outcome_on
+    challenge.outcome_served_on = outcome_served_on
     challenge.outcome_note = note
-    challenge.save(update_fields=["outcome", "outcome_on", "outcome_note"])
+    challenge.save(update_fields=["outcome", "outcome_on", "outcome_served_on", "outcome_note"])
     case = challenge.case
-    audit.record(actor=acting_user, action="case.challenge_outcome", obj=case, data={"outcome": outcome})
+    if code is not None and outcome_served_on is not None:
+        served = dt.datetime.combine(outcome_served_on, dt.time(12), tzinfo=timezone.get_current_timezone())
+        periods.restart(case=case, code=code, start=served, acting_user=acting_user)
+    audit.record(
+        actor=acting_user, action="case.challenge_outcome", obj=case,
+        data={"outcome": outcome, "outcome_served_on": outcome_served_on},
+    )
     if outcome == Challenge.Outcome.REVOKED:
         _revoke_decision(case=case, act=challenge.act, acting_user=acting_user, reason=note)
     return challenge

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflows.calendar import CalendarDataMissing
 from workflows.flowviews import task_execution
 from workflows.models import User
 from workflows.taskapi import register_rules, register_step
@@ -46,8 +47,9 @@ def _plain(data: dict[str, Any], *names: str) -> dict[str, Any]:
 def _service(data: dict[str, Any]) -> dict[str, Any]:
     """The record of service (送达回证) entered with an act."""
     service = {"method": data["service_method"], "served_at": data["served_at"], "recipient": data["recipient"]}
-    if data.get("note"):
-        service["note"] = data["note"]
+    for name in ("note", "witnesses", "evidence"):
+        if data.get(name):
+            service[name] = data[name]
     return service
 
 
@@ -80,7 +82,7 @@ STEPS: dict[str, Step] = {
     "investigate": Step(
         forms.InvestigateForm,
         lambda case, user, f: services.case_finish_investigation(
-            case=case, acting_user=user, **_plain(f, "is_major", "summary")
+            case=case, acting_user=user, **_plain(f, "is_major", "summary", "proposed_fine")
         ),
         ("officer", "squadlead"),
     ),
@@ -109,7 +111,8 @@ STEPS: dict[str, Step] = {
     "prior_notice": Step(
         forms.PriorNoticeForm,
         lambda case, user, f: services.case_prior_notice(
-            case=case, acting_user=user, service=_service(f), **_plain(f, "content", "legal_basis", "hearing_right")
+            case=case, acting_user=user, service=_service(f),
+            **_plain(f, "content", "legal_basis", "hearing_right", "fine_amount"),
         ),
         ("officer", "squadlead"),
     ),
@@ -121,9 +124,9 @@ STEPS: dict[str, Step] = {
         ("officer", "squadlead"),
     ),
     "hearing": Step(
-        forms.HearingForm,
+        forms.HearingStepForm,
         lambda case, user, f: services.case_hold_hearing(
-            case=case, acting_user=user, **_plain(f, "chair", "held_at", "minutes")
+            case=case, acting_user=user, **_plain(f, "chair", "notified_on", "held_at", "minutes", "withdrawn")
         ),
         ("officer", "squadlead", "legal"),
     ),
@@ -186,7 +189,7 @@ STEPS: dict[str, Step] = {
         lambda case, user, f: services.case_coercive_decision(
             case=case, acting_user=user,
             **_plain(f, "content", "legal_basis", "defence_considered", "announcement", "final_deadline",
-                     "execution_date"),
+                     "execution_date", "execution_start", "execution_end", "emergency_reason"),
         ),
         ("leader",),
     ),
@@ -275,10 +278,40 @@ RECORDS: dict[str, Step] = {
     "hearing_held": Step(
         forms.HearingForm,
         lambda case, user, f: services.case_record_hearing(
-            case=case, acting_user=user, **_plain(f, "chair", "held_at", "minutes")
+            case=case, acting_user=user, **_plain(f, "chair", "notified_on", "held_at", "minutes")
         ),
         ("officer", "squadlead", "legal"),
         _("Record the requested hearing"),
+    ),
+    "hearing_withdrawal": Step(
+        forms.HearingWithdrawalForm,
+        lambda case, user, f: services.case_withdraw_hearing(case=case, acting_user=user, statement=f["statement"]),
+        ("officer", "squadlead"),
+        _("Record the withdrawal of a hearing request"),
+    ),
+    "service_attempt": Step(
+        forms.ServiceAttemptForm,
+        lambda case, user, f: services.case_record_service_attempt(
+            case=case, acting_user=user, **_plain(f, "act_kind", "method", "attempted_at", "reason")
+        ),
+        ("officer", "squadlead"),
+        _("Record a failed attempt at service"),
+    ),
+    "service_consent": Step(
+        forms.ServiceConsentForm,
+        lambda case, user, f: services.case_record_service_consent(
+            case=case, acting_user=user, **_plain(f, "channel", "consented_on")
+        ),
+        ("officer", "squadlead"),
+        _("Record the party's consent to electronic service"),
+    ),
+    "government_order": Step(
+        forms.GovernmentOrderForm,
+        lambda case, user, f: services.case_record_government_order(
+            case=case, acting_user=user, **_plain(f, "issuer", "number", "issued_on", "scan")
+        ),
+        ("officer", "squadlead", "leader"),
+        _("Record the county government's order (UPL art. 68)"),
     ),
     "challenge": Step(
         forms.ChallengeForm,
@@ -291,7 +324,7 @@ RECORDS: dict[str, Step] = {
     "challenge_outcome": Step(
         forms.ChallengeOutcomeForm,
         lambda case, user, f: services.case_challenge_outcome(
-            acting_user=user, **_plain(f, "challenge", "outcome", "outcome_on", "note")
+            acting_user=user, **_plain(f, "challenge", "outcome", "outcome_on", "outcome_served_on", "note")
         ),
         ("officer", "squadlead", "legal"),
         _("Record a challenge's outcome"),
@@ -312,7 +345,7 @@ def _context(*, task: Any, user: Any) -> dict[str, Any]:
     return {
         "case": case,
         "title": task.flow_task.task_title,
-        "gates": selectors.gate_states(case),
+        "rule_states": selectors.rule_states(case),
         "acts": selectors.records_for(case)["acts"],
     }
 
@@ -334,16 +367,21 @@ def _complete_for(name: str) -> Callable[..., None]:
             except GateRefused as refused:
                 # The whole step rolls back: nothing of a refused step is written.
                 raise ValidationError({refused.field or NON_FIELD_ERRORS: [str(refused.message)]}) from refused
+            except CalendarDataMissing as missing:
+                # A date counted into a year without a holiday schedule: a readable refusal, never a 500.
+                raise ValidationError({NON_FIELD_ERRORS: [str(missing)]}) from missing
 
     return complete
 
 
 def _rules(*, task: Any) -> list[dict[str, Any]]:
-    from . import selectors
+    """The rules guarding this task's act, judged now (the same ones the service checks)."""
+    from .rules import states
 
     return [
-        {"code": g.code, "title": g.title, "open": g.open, "detail": g.detail}
-        for g in selectors.gate_states(_case_of(task))
+        {"code": r.code, "title": r.title, "article": r.citation, "state": r.state, "open": r.state == "met",
+         "detail": r.detail, "from_date": r.from_date}
+        for r in states(_case_of(task), [task.flow_task.name])
     ]
 
 

@@ -11,14 +11,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from outdoor_ads.models import Permit
 from workflows import audit
+from workflows.calendar import CalendarDataMissing
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.roles import has_role, roles_of
+from workflows.security import throttle_post
 from workflows.sla import selectors as sla_selectors
 
 from . import forms, selectors, services
@@ -38,6 +41,9 @@ def run_step(step: Step, form: forms.CaseForm) -> bool:
             step.perform(form.case, form.user, form.cleaned_data)
     except GateRefused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+        return False
+    except CalendarDataMissing as missing:
+        form.add_error(None, str(missing))
         return False
     return True
 
@@ -111,7 +117,7 @@ class CaseDetailView(generic.TemplateView):
         context.update(
             case=case,
             timeline=selectors.timeline(case),
-            gates=selectors.gate_states(case),
+            rule_states=selectors.rule_states(case),
             tasks=tasks,
             record_forms=record_forms,
             evidence=selectors.evidence_for(case),
@@ -222,6 +228,7 @@ class ExportView(generic.View):
 # --- Public pages (no login) ---------------------------------------------------------------
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_PUBLIC_REPORT"), name="dispatch")
 class PublicReportView(generic.FormView):
     """Citizens report illegal construction; their identity is protected."""
 

@@ -14,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.apiconv import ObjectJSONParser, errors_response, idempotent, validation_errors
+from workflows.apiconv import errors_response, idempotent, validation_errors
 from workflows.documents.api import document_links
 from workflows.jurisdiction import get_visible_or_404
+from workflows.parsers import ObjectJSONParser
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
@@ -144,6 +145,7 @@ class UploadLimitsSerializer(serializers.Serializer):
     max_bytes = serializers.IntegerField()
     max_files_per_item = serializers.IntegerField()
     max_files_per_application = serializers.IntegerField()
+    max_image_pixels = serializers.IntegerField()
     types = serializers.ListField(child=serializers.CharField(), help_text="MIME types, judged by content")
 
 
@@ -160,11 +162,14 @@ class FacilityTypeSerializer(serializers.Serializer):
 
 
 def upload_limits() -> dict[str, Any]:
+    """The materials' upload policy, read from where the forms check it (workflows.uploads)."""
+    policy = uploads.MATERIALS
     return {
-        "max_bytes": uploads.MAX_UPLOAD_BYTES,
-        "max_files_per_item": uploads.MAX_FILES_PER_ITEM,
+        "max_bytes": policy.max_bytes,
+        "max_files_per_item": policy.max_files,
         "max_files_per_application": uploads.MAX_FILES_PER_APPLICATION,
-        "types": sorted(uploads.ALLOWED_TYPES),
+        "max_image_pixels": policy.max_pixels,
+        "types": sorted(policy.types),
     }
 
 

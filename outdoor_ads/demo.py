@@ -8,12 +8,14 @@ what the product itself would have produced.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -25,10 +27,17 @@ from .flows import PermitFlow
 from .models import MaterialRequirement, PermitApplication
 from .uploads import check_upload
 
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf() -> bytes:
+    # A well-formed one-page PDF: the upload policy reads PDFs with pypdf and refuses broken ones.
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+DEMO_PDF = _blank_pdf()
 
 
 def _uploads(facility_type: str) -> list[tuple[str, Any]]:

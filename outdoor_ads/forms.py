@@ -5,14 +5,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import County, User
+from workflows.uploads import MATERIALS, SURVEY_PHOTOS, CheckedUpload, MultipleUploadField, UploadPolicy
 
 from .models import FacilityType, MaterialRequirement, PermitApplication, Rating
 from .services import NEIGHBOURS_REQUIRED
-from .uploads import UPLOAD_REQUIRED, CheckedUpload, check_uploads
 
 USCC_INVALID = _("A unified social credit code has 18 characters: digits and capital letters.")
 ID_NUMBER_INVALID = _("Enter a valid 18-digit resident ID number.")
@@ -27,27 +28,11 @@ ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1\d{10}$")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class MultipleFileField(MultipleUploadField):
+    """Permit materials and supplements: several files under the materials policy."""
 
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field, each checked by content; cleans to a list of CheckedUpload."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, data: Any) -> Any:
-        return data
-
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedUpload]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(UPLOAD_REQUIRED, code="required")
-            return []
-        return check_uploads(files)
+    def __init__(self, *args: Any, policy: UploadPolicy = MATERIALS, **kwargs: Any) -> None:
+        super().__init__(*args, policy=policy, **kwargs)
 
 
 def _files_of(files: Any, name: str) -> list[Any]:
@@ -215,7 +200,7 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.@+-]{3,30}$", max_length=30)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     real_name = forms.CharField(label=_("Name (contact person)"), max_length=100)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
@@ -236,6 +221,18 @@ class RegistrationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("password"):
+            # AUTH_PASSWORD_VALIDATORS against the account being created (similarity to its username, name…).
+            candidate = User(
+                username=data.get("username") or self.data.get("username", ""),
+                real_name=data.get("real_name", ""),
+                phone=data.get("phone", ""),
+                company_name=data.get("company_name", ""),
+            )
+            try:
+                validate_password(data["password"], user=candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
         if data.get("kind") == User.Kind.COMPANY:
             if not data.get("company_name"):
                 self.add_error("company_name", _("This field is required."))
@@ -369,7 +366,7 @@ class SurveyForm(StepForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Survey record"), widget=forms.Textarea(attrs={"rows": 4}))
-    photos = MultipleFileField(label=_("Site photos"), required=True)
+    photos = MultipleFileField(label=_("Site photos"), required=True, policy=SURVEY_PHOTOS)
 
 
 class HearingScheduleForm(StepForm):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -176,7 +177,7 @@ HEARING_NOTICE_WORKING_DAYS = 7
 STATEMENT_WORKING_DAYS = 5
 # An SMS to a neighbour (not a user of the system); official text, so it stays Chinese.
 NEIGHBOUR_SMS_TEXT = (
-    "【昭通市住建局】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
+    "【{sign}】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
     "您可于{until}前向我局陈述意见。"
 )
 CHANGE_REASON_TEXT = "持证人申请变更许可事项"
@@ -358,6 +359,7 @@ def applicant_register(
         credit_code=credit_code if kind == User.Kind.COMPANY else "",
         id_number=id_number if kind == User.Kind.PERSON else "",
     )
+    validate_password(password, user=user)  # AUTH_PASSWORD_VALIDATORS, whichever path registers
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=ROLES["applicant"].group_name)[0])
@@ -644,6 +646,10 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
         )
     known = set(application.affected_parties.values_list("name", "address"))
     texts = []
+    # Signed by the authority that decides this county's permits (admin data).
+    from workflows.documents.authorities import authority_for
+
+    sign = authority_for(county=application.county, kind="ad_grant").sms_sign
     for neighbour in neighbours:
         if (neighbour["name"], neighbour["address"]) in known:
             continue
@@ -656,7 +662,7 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
             entered_by=acting_user,
             notified_at=now,
         )
-        text = NEIGHBOUR_SMS_TEXT.format(address=application.address, number=application.number, until=until)
+        text = NEIGHBOUR_SMS_TEXT.format(sign=sign, address=application.address, number=application.number, until=until)
         texts.append((neighbour["phone"], text))
     _tell_applicant(application, TOLD_NEIGHBOURS, until.isoformat())
 

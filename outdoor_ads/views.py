@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.models import Task
@@ -17,6 +18,7 @@ from viewflow.workflow.models import Task
 from workflows import clock
 from workflows.flowviews import TaskConflict, claim_task
 from workflows.jurisdiction import get_visible_or_404
+from workflows.security import same_origin_preview, throttle_post
 
 from . import forms, selectors, services
 from .models import AffectedParty, Attachment, FacilityType, FollowUp, Permit, PermitApplication, PermitRequest
@@ -152,7 +154,8 @@ class TaskTakeView(generic.View):
     """ "Handle this step" on an application page: claim the task (or keep it) and open its form."""
 
     def post(self, request: HttpRequest, task_pk: int) -> HttpResponse:
-        task = get_object_or_404(Task, pk=task_pk, process__permitprocess__isnull=False)
+        # Only a person's step can be taken; a gateway, job or start node is not a task for anyone (404).
+        task = get_object_or_404(Task, pk=task_pk, process__permitprocess__isnull=False, flow_task_type="HUMAN")
         application_pk = task.process.coerced.application_id  # type: ignore[union-attr]
         get_visible_or_404(request.user, PermitApplication, pk=application_pk)
         try:
@@ -205,6 +208,7 @@ class ApplyView(PermissionRequiredMixin, generic.FormView):
         return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application.pk}))
 
 
+@method_decorator(same_origin_preview, name="dispatch")
 class AttachmentView(generic.View):
     """Streams an upload after checking that the user may see its application (inline preview)."""
 
@@ -421,6 +425,7 @@ class FollowUpView(generic.FormView):
 # --- Public pages (no login) ----------------------------------------------------------------
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_PUBLIC_LOOKUP"), name="dispatch")
 class PublicLookupView(generic.FormView):
     template_name = "outdoor_ads/public_lookup.html"
     form_class = forms.LookupForm
@@ -442,6 +447,7 @@ class PublicLookupView(generic.FormView):
         return self.render_to_response(context)
 
 
+@method_decorator(throttle_post("XIUHUA_RATE_REGISTER"), name="dispatch")
 class RegisterView(generic.FormView):
     template_name = "outdoor_ads/register.html"
     form_class = forms.RegistrationForm

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-approvals.settings.local}"
 PORT="${PORT:-8000}"
+# The QR code and verify link on every PDF point here: follow the port being served.
+export PORT
+export XIUHUA_PUBLIC_BASE_URL="${XIUHUA_PUBLIC_BASE_URL:-http://127.0.0.1:${PORT}}"
 VAR="${XIUHUA_VAR_DIR:-var}"
 mkdir -p "$VAR"
 

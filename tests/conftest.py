@@ -33,6 +33,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # Throttle counters live in the cache; each test starts with a fresh allowance.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reset_clock() -> Iterator[None]:
     clock.reset()
     yield
@@ -66,3 +75,15 @@ def client_as(demo_users: dict[str, object]) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def celery_eager() -> Iterator[None]:
+    """Run Celery tasks in the calling process when they are queued (for live-server tests
+    whose commits queue work, e.g. a document's PDF, with no worker running beside them)."""
+    from approvals.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -1,7 +1,6 @@
 """API conventions shared by every endpoint: bodies, errors, idempotent creation.
 
-- A JSON body must be an object: an array, number or string is a 400, never a 500 in a view
-  that calls ``request.data.get``.
+- A JSON body must be an object (``workflows.parsers.ObjectJSONParser``): otherwise a 400.
 - One error format: ``{"field": ["message", …], "detail": "non-field message"}``; 404 for what
   the caller may not see, 409 for conflicts.
 - ``Idempotency-Key`` on creating POSTs: the same key from the same user with the same body gets
@@ -20,28 +19,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.views import exception_handler as drf_exception_handler
 
-BODY_NOT_OBJECT = _("The request body must be a JSON object.")
 IDEMPOTENCY_KEY_REUSED = _("This Idempotency-Key was already used with a different request body.")
 IDEMPOTENCY_KEY_TOO_LONG = _("The Idempotency-Key header may be at most 100 characters.")
 
 NON_FIELD_KEYS = (NON_FIELD_ERRORS, "non_field_errors")
-
-
-class ObjectJSONParser(JSONParser):
-    """JSON whose top level is an object: every view reads named fields from it."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        if not isinstance(data, dict):
-            raise ParseError(str(BODY_NOT_OBJECT))
-        return data
 
 
 def _messages(value: Any) -> list[str]:

@@ -12,7 +12,12 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflow engine")
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
         from . import checks  # noqa: F401  (registers system checks)
+        from .security import audit_lockout
+
+        user_locked_out.connect(audit_lockout, dispatch_uid="xiuhua-audit-lockout")
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from .selectors import task_home_sections

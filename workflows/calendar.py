@@ -2,8 +2,12 @@
 
 Sources, per year: an administrator's schedule entered from the State Council's annual
 notice (``sla.HolidaySchedule``) wins; otherwise the ``chinesecalendar`` package's data;
-otherwise the year is unknown and every strict function raises ``CalendarDataMissing``
-rather than guessing.
+otherwise the year has no schedule. Then every strict function raises ``CalendarDataMissing``
+(for callers that must refuse rather than guess), and a lenient call (``lenient=set()``) counts
+the year provisionally: weekdays minus the statutory holidays that 《全国年节及纪念日放假办法》
+fixes for every year (``statutory_holidays``). Only the State Council's make-up working days
+(调休) and bridging days (days off joining a holiday to a weekend) are unknown until its notice,
+so they are the only days that can still move a provisional date.
 
 Each year is precomputed once into a sorted tuple of working-day ordinals, so a question
 costs a binary search per year crossed, never a walk over the days.
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 
 import chinese_calendar
 from django.utils.translation import gettext
+from lunar_python import Lunar, Solar
 
 OVERLAY_TTL_SECONDS = 60.0
 
@@ -59,11 +64,11 @@ class YearData:
     day_set: frozenset[int]
     holidays: frozenset[dt.date]  # statutory holidays falling on weekdays or weekends
     workdays: frozenset[dt.date]  # make-up working days on weekends
-    source: str  # "admin", "package" or "weekdays" (provisional guess, only when asked for)
+    source: str  # "admin", "package" or "law" (provisional, only when asked for: see module doc)
 
     @property
     def provisional(self) -> bool:
-        return self.source == "weekdays"
+        return self.source == "law"
 
 
 def _build(year: int, holidays: Iterable[dt.date], workdays: Iterable[dt.date], source: str) -> YearData:
@@ -78,6 +83,48 @@ def _build(year: int, holidays: Iterable[dt.date], workdays: Iterable[dt.date], 
         if d in work or (d.weekday() < 5 and d not in hol):
             days.append(ordinal)
     return YearData(year, tuple(days), frozenset(days), hol, work, source)
+
+
+def _date(solar: Solar) -> dt.date:
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _run(first: dt.date, days: int) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range(days)]
+
+
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The days off that 《全国年节及纪念日放假办法》 art. 2 gives everyone in ``year``.
+
+    As amended by State Council Decree No. 795 (2024, in force from 2025): 元旦 1 day (1 January),
+    春节 4 days (除夕, the lunar year's last day, to 正月初三), 清明 1 day (the Qingming solar term),
+    劳动节 2 days (1–2 May), 端午 1 day (lunar 5-5), 中秋 1 day (lunar 8-15), 国庆 3 days
+    (1–3 October). Lunar dates and the solar term come from ``lunar-python``. Days that fall on a
+    weekend are listed too; the State Council's notice decides whether they are made up, and
+    that (with any bridging days) is the part of a year no law can tell in advance. Years before
+    2025 had other rules, but every one of them has a published schedule in the package.
+    """
+    spring = _date(Lunar.fromYmd(year, 1, 1).getSolar())  # 正月初一
+    qingming = _date(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"])
+    days = [
+        dt.date(year, 1, 1),
+        *_run(spring - dt.timedelta(days=1), 4),
+        qingming,
+        *_run(dt.date(year, 5, 1), 2),
+        _date(Lunar.fromYmd(year, 5, 5).getSolar()),
+        _date(Lunar.fromYmd(year, 8, 15).getSolar()),
+        *_run(dt.date(year, 10, 1), 3),
+    ]
+    return frozenset(days)
+
+
+def provisional_year(year: int) -> YearData:
+    """``year`` counted from the law alone: weekdays minus its statutory holidays, no make-up days."""
+    guess = _state.guesses.get(year)
+    if guess is None:
+        guess = _build(year, statutory_holidays(year), (), "law")
+        _state.guesses[year] = guess
+    return guess
 
 
 def _package_by_year() -> dict[int, tuple[set[dt.date], set[dt.date]]]:
@@ -135,9 +182,9 @@ def invalidate() -> None:
 def year_data(year: int, *, lenient: set[int] | None = None) -> YearData:
     """The precomputed working days of ``year``.
 
-    Without ``lenient`` an unknown year raises ``CalendarDataMissing``. With a set, the year
-    is counted on weekdays only (a provisional guess) and added to that set, so the caller
-    can mark what it computed as provisional.
+    Without ``lenient`` a year without schedule raises ``CalendarDataMissing``. With a set, the
+    year is counted provisionally from the holiday law (``provisional_year``) and added to that
+    set, so the caller can mark what it computed as provisional.
     """
     overlay = _state.overlay_now()
     cached = _state.years.get(year)
@@ -156,11 +203,7 @@ def year_data(year: int, *, lenient: set[int] | None = None) -> YearData:
     if lenient is None:
         raise CalendarDataMissing(year)
     lenient.add(year)
-    guess = _state.guesses.get(year)
-    if guess is None:
-        guess = _build(year, (), (), "weekdays")
-        _state.guesses[year] = guess
-    return guess
+    return provisional_year(year)
 
 
 def has_schedule(year: int) -> bool:

@@ -206,6 +206,8 @@ def claim_task(*, task: Any, acting_user: Any) -> Any:
     """Take a task from the queue; TaskConflict when someone else holds or finished it."""
     with locked_task(task) as task:
         node = task.flow_task
+        if task.flow_task_type != "HUMAN" or not hasattr(node, "can_assign"):
+            raise Http404  # nobody takes a gateway, job or start node
         if task.status == STATUS.ASSIGNED and task.owner_id == acting_user.pk:
             return task
         if task.status != STATUS.NEW or task.owner_id is not None:

@@ -221,8 +221,11 @@ ConflictSerializer = inline_serializer("TaskConflict", {"detail": serializers.Ch
 class RuleStateSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
+    article = serializers.CharField(allow_blank=True, help_text="The legal article the rule cites")
+    state = serializers.CharField(help_text="e.g. met, not_yet, refused")
     open = serializers.BooleanField(help_text="true: the rule lets the step through now")
     detail = serializers.CharField(allow_blank=True)
+    from_date = serializers.DateField(allow_null=True, help_text="When a not-yet rule opens, if known")
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -238,7 +241,15 @@ def describe_task(task: Any, user: Any) -> dict[str, Any]:
     data["form"] = form_schema(form, title=str(task.flow_task.task_title))
     data["decisions"] = step_decisions(form)
     data["rules"] = [
-        {"code": r["code"], "title": str(r["title"]), "open": bool(r["open"]), "detail": str(r.get("detail") or "")}
+        {
+            "code": r["code"],
+            "title": str(r["title"]),
+            "article": str(r.get("article") or ""),
+            "state": str(r.get("state") or ("met" if r["open"] else "refused")),
+            "open": bool(r["open"]),
+            "detail": str(r.get("detail") or ""),
+            "from_date": r.get("from_date"),
+        }
         for r in rules_for(task)
     ]
     return data

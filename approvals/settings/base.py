@@ -35,10 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
@@ -59,7 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workflows.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # X-Frame-Options: DENY everywhere; the file previews opt into SAMEORIGIN (workflows.security).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "viewflow.middleware.SiteMiddleware",
     # After SiteMiddleware: a wrong role is its 403; a foreign or mismatched task is our 404.
     "workflows.flowviews.TaskUrlGuardMiddleware",
@@ -67,7 +70,37 @@ MIDDLEWARE = [
     # twice is a 409 (workflows.concurrency).
     "workflows.middleware.ConflictMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # A year without holiday schedule refuses with its reason (409), web and API alike.
+    "workflows.sla.middleware.CalendarDataMissingMiddleware",
+    # Last: turns a login refused for lockout into the 429 page (workflows.security.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
+
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp). Scripts only from our own static files: no inline script
+# except the two inline handlers allowed by hash (our language switch, viewflow's "back" buttons).
+# Styles allow inline because the templates and viewflow's web components set style attributes.
+# Nothing may frame a page (frame-ancestors 'none') except the file previews, which allow 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",  # this.form.submit()
+            "'sha256-seD630z7277f97kwMcz927xhDjB8+HQCe4f0EztcsAU='",  # window.history.back(-1)
+        ],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "approvals.urls"
 WSGI_APPLICATION = "approvals.wsgi.application"
@@ -106,15 +139,48 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every authenticate() call for a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Run by every password form: registration, password change, the admin (validate_password).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "real_name", "phone", "email", "company_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("XIUHUA_PASSWORD_MIN_LENGTH", "8"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): an account, or an address, that fails this many times in a row
+# is locked for the cool-off period; an administrator unlocks earlier in the admin.
+# A success resets the account's count. Attempts are rows in the database, so every web worker sees them.
+AXES_FAILURE_LIMIT = int(os.environ.get("XIUHUA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("XIUHUA_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflows.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # workflows.admin registers an auditing subclass of axes' admin
+AXES_CLIENT_IP_CALLABLE = "workflows.security.client_ip"
+# How many reverse proxies of ours append to X-Forwarded-For (0: trust only REMOTE_ADDR).
+XIUHUA_PROXY_COUNT = int(os.environ.get("XIUHUA_PROXY_COUNT", "0"))
+
+# Throttles on the public, anonymous forms ("N/period" per client address); see workflows.security.
+XIUHUA_RATE_REGISTER = os.environ.get("XIUHUA_RATE_REGISTER", "10/h")
+XIUHUA_RATE_PUBLIC_REPORT = os.environ.get("XIUHUA_RATE_PUBLIC_REPORT", "20/h")
+XIUHUA_RATE_PUBLIC_LOOKUP = os.environ.get("XIUHUA_RATE_PUBLIC_LOOKUP", "30/m")
+
+# A staff session ends this long after login (no sliding renewal), like a working day.
+SESSION_COOKIE_AGE = int(float(os.environ.get("XIUHUA_SESSION_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = False
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -147,12 +213,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "xiuhua@localho
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Expiring, revocable tokens (django-rest-knox): stored as digests, "Authorization: Token …".
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "workflows.apiconv.ObjectJSONParser",
+        "workflows.parsers.ObjectJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -160,6 +227,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("XIUHUA_RATE_API_LOGIN", "30/min")},
+}
+# An API token lives this long from login; POST /api/auth/logout/ revokes it earlier.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("XIUHUA_API_TOKEN_HOURS", "8"))),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "绣花城市管理 Xiuhua API",
@@ -207,12 +281,23 @@ CELERY_BEAT_SCHEDULE = {
 
 VIEWFLOW: dict[str, object] = {}
 
+# Encryption of ID numbers and reporters' identities (workflows.crypto): a Fernet key from the
+# environment, the previous keys (comma-separated) still read until `manage.py rotate_field_key`
+# has re-encrypted everything. Without XIUHUA_FIELD_KEY (development only) the key derives from SECRET_KEY;
+# production refuses to start without it.
+XIUHUA_FIELD_KEY = os.environ.get("XIUHUA_FIELD_KEY", "")
+XIUHUA_FIELD_KEY_OLD = env_list("XIUHUA_FIELD_KEY_OLD")
+
 # "production" refuses demo data and other conveniences.
 XIUHUA_ENVIRONMENT = os.environ.get("XIUHUA_ENVIRONMENT", "local")
 
 XIUHUA_DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "zhaotong-demo")
-XIUHUA_BUREAU_NAME = os.environ.get("XIUHUA_BUREAU_NAME", "昭通市住房和城乡建设局")
-XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Optional override of the site's name; by default it is the default issuing authority's name
+# (admin data, see workflows.documents.IssuingAuthority).
+XIUHUA_BUREAU_NAME = os.environ.get("XIUHUA_BUREAU_NAME", "")
+# Where citizens reach the site: every PDF's QR code and verify link start with it. Required in
+# production (`check --deploy`, documents.E001); `make run` sets it to the port it serves.
+XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL", "")
 # Official PDFs render in a pool of worker processes; a render past the limit is killed.
 XIUHUA_DOCUMENT_RENDER_TIMEOUT = float(os.environ.get("XIUHUA_DOCUMENT_RENDER_TIMEOUT", "30"))
 XIUHUA_DOCUMENT_RENDER_PROCESSES = int(os.environ.get("XIUHUA_DOCUMENT_RENDER_PROCESSES", "2"))

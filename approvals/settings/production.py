@@ -2,10 +2,11 @@
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, XIUHUA_AUDIT_KEY, env_bool
+from .base import DATABASES, SECRET_KEY, XIUHUA_AUDIT_KEY, XIUHUA_FIELD_KEY, env_bool
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -14,6 +15,13 @@ if len(XIUHUA_AUDIT_KEY) < 32 or XIUHUA_AUDIT_KEY == SECRET_KEY:
     raise ImproperlyConfigured(
         "XIUHUA_AUDIT_KEY must be set to at least 32 random characters, different from DJANGO_SECRET_KEY."
     )
+try:
+    Fernet(XIUHUA_FIELD_KEY.encode())
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "XIUHUA_FIELD_KEY must be set to a Fernet key (Fernet.generate_key()); it encrypts ID numbers"
+        " and must not be derived from DJANGO_SECRET_KEY."
+    ) from exc
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://…")
 if not os.environ.get("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):

@@ -19,3 +19,4 @@ WHITENOISE_AUTOREFRESH = True
 XIUHUA_AUDIT_KEY = "test-only-audit-key-not-secret"  # noqa: S105
 XIUHUA_AUDIT_ANCHOR_DIR = Path(os.environ.get("XIUHUA_AUDIT_ANCHOR_DIR") or tempfile.mkdtemp(prefix="xiuhua-anchors-"))
 XIUHUA_ENVIRONMENT = "test"
+XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL") or "http://testserver"

@@ -9,8 +9,10 @@ from rest_framework.test import APIClient
 
 from outdoor_ads.models import PermitApplication
 from tests.outdoor_ads.support import WALL_SIGN_MATERIALS, application_data, pdf_upload
-from workflows.apiconv import BODY_NOT_OBJECT, IDEMPOTENCY_KEY_REUSED
+from workflows.apiconv import IDEMPOTENCY_KEY_REUSED
+from workflows.documents.services import documents_render_pending
 from workflows.models import County, IdempotencyKey
+from workflows.parsers import JSON_NOT_AN_OBJECT
 
 from .support import body, token_client
 
@@ -38,6 +40,7 @@ def test_reference_data_is_public_and_complete(db):
         "max_bytes": 10 * 1024 * 1024,
         "max_files_per_item": 5,
         "max_files_per_application": 40,
+        "max_image_pixels": 50_000_000,
         "types": ["application/pdf", "image/jpeg", "image/png"],
     }
     kinds = anonymous.get("/api/document-kinds/").json()
@@ -70,7 +73,7 @@ def test_malformed_body_is_400_in_the_error_format(demo_users, payload, url):
     assert response.status_code == 400, (url, payload, response.content)
     assert set(response.json()) == {"detail"}
     if payload != "{bad json":
-        assert response.json()["detail"] == str(BODY_NOT_OBJECT)
+        assert response.json()["detail"] == str(JSON_NOT_AN_OBJECT)
     assert PermitApplication.objects.count() == 1
 
 
@@ -139,6 +142,10 @@ def drive_to_permit(applicant):
 def test_document_download_with_a_token(demo_users):
     applicant = token_client("applicant")
     detail = drive_to_permit(applicant)
+    pending = next(d for d in detail["documents"] if d["kind"] == "ad_permit")
+    assert pending["ready"] is False and pending["download_url"] is None
+    documents_render_pending()  # the worker's job after commit (this test never commits)
+    detail = applicant.get(f"/api/permits/{detail['id']}/").json()
     permit = next(d for d in detail["documents"] if d["kind"] == "ad_permit")
     assert permit["download_url"].startswith("http://testserver/api/documents/")
     assert permit["verify_url"].startswith("http://testserver/verify/")

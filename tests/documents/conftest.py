@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from outdoor_ads.services import application_submit
 from workflows.documents.samples import SAMPLES
 from workflows.documents.services import document_issue
+from workflows.documents.tasks import render_document_task
 from workflows.models import County
 
 # Who issues each kind in the tests: someone holding one of the kind's issuing roles.
@@ -43,9 +44,20 @@ def issuer_for(kind_code: str, demo_users: dict[str, Any]) -> Any:
     return demo_users[ISSUER_BY_ROLE[KINDS[kind_code].issuing_roles[0]]]
 
 
-def issue_sample(kind_code: str, *, subject: Any, county: County, demo_users: dict[str, Any], **overrides: Any) -> Any:
+def rendered(document: Any) -> Any:
+    """What the render worker does after the issuing commit, run here (tests roll back instead
+    of committing, so on-commit callbacks never fire): the Celery task's body, then a re-read."""
+    render_document_task(document.pk)
+    document.refresh_from_db()
+    return document
+
+
+def issue_sample(
+    kind_code: str, *, subject: Any, county: County, demo_users: dict[str, Any], render: bool = True, **overrides: Any
+) -> Any:
+    """Issue a kind with its sample data; rendered unless ``render=False``."""
     sample = SAMPLES[kind_code]
-    return document_issue(
+    document = document_issue(
         kind=kind_code,
         county=county,
         subject=subject,
@@ -55,6 +67,7 @@ def issue_sample(kind_code: str, *, subject: Any, county: County, demo_users: di
         valid_from=sample.valid_from,
         valid_until=sample.valid_until,
     )
+    return rendered(document) if render else document
 
 
 def pdf_bytes(document: Any) -> bytes:

@@ -12,6 +12,7 @@ from django.test import override_settings
 from workflows.documents import pdfworker
 from workflows.documents.models import IssuedDocument
 from workflows.documents.rendering import DocumentRenderError, render_html_to_pdf
+from workflows.documents.tasks import render_document_task
 
 from .conftest import issue_sample, pdf_bytes, pdf_image_count, pdf_text, squash
 
@@ -136,10 +137,17 @@ def test_fetcher_serves_bundled_and_in_memory_assets_only():
         fetcher.open("http://127.0.0.1/")
 
 
-def test_a_render_over_the_time_limit_is_killed_and_nothing_is_issued(application, zhaoyang, demo_users):
+def test_a_render_over_the_time_limit_is_killed_recorded_and_retried(application, zhaoyang, demo_users, client_as):
+    document = issue_sample("ad_acceptance", subject=application, county=zhaoyang, demo_users=demo_users, render=False)
     with override_settings(XIUHUA_DOCUMENT_RENDER_TIMEOUT=0.01), pytest.raises(DocumentRenderError):
-        issue_sample("ad_acceptance", subject=application, county=zhaoyang, demo_users=demo_users)
-    assert not IssuedDocument.objects.exists()
-    # the renderer recovers, and the number that failed was never used
-    document = issue_sample("ad_acceptance", subject=application, county=zhaoyang, demo_users=demo_users)
-    assert document.sequence == 1
+        render_document_task(document.pk)
+    # the document stays issued under its number; the failure is on record and nothing is stored
+    document.refresh_from_db()
+    assert not document.is_ready and not document.pdf and document.sha256 == ""
+    assert document.render_attempts == 1 and "DocumentRenderError" in document.render_error
+    assert client_as("clerk").get(document.get_download_url()).status_code == 202
+    # the renderer recovers and the retry stores the PDF
+    render_document_task(document.pk)
+    document.refresh_from_db()
+    assert document.is_ready and document.render_error == "" and document.render_attempts == 2
+    assert pdf_bytes(document).startswith(b"%PDF-")

@@ -23,7 +23,7 @@ from workflows.documents.services import (
 )
 from workflows.models import County
 
-from .conftest import issue_sample, pdf_bytes, pdf_font_names, pdf_text, squash
+from .conftest import issue_sample, pdf_bytes, pdf_font_names, pdf_text, rendered, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -63,16 +63,18 @@ def test_every_kind_renders_with_its_title_number_fields_and_cjk_fonts(kind_code
         assert squash(value) in text, value
     if kind.rights_notice:
         assert (
-            f"六十日内向昭通市人民政府申请行政复议，也可以自收到本{kind.title}之日起六个月内依法向人民法院提起行政诉讼"
+            f"六十日内向昭通市人民政府申请行政复议，也可以自收到本{kind.title}之日起六个月内依法向昭阳区人民法院提起行政诉讼"
             in text
         )
     else:
         assert "六个月内依法向人民法院提起行政诉讼" not in text
     if kind.has_validity:
         assert "2029年3月19日" in text
+    # one CJK face for everything: a second one would double the embedded font data
     fonts = pdf_font_names(pdf)
-    assert any("Noto-Serif-CJK-SC" in name for name in fonts), fonts
-    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+    assert len(fonts) == 1 and "Noto-Serif-CJK-SC" in fonts.pop(), fonts
+    if kind.sealed:
+        assert "昭通市住房和城乡建设局" in text.split(document.number, 1)[1]
     assert document.sha256 == hashlib.sha256(pdf).hexdigest()
     assert document.template_version.startswith(f"{kind_code}@")
 
@@ -163,9 +165,11 @@ def test_only_the_kinds_issuing_roles_may_issue(application, zhaoyang, demo_user
 def test_issue_is_audited_and_listed_for_the_subject(application, zhaoyang, demo_users):
     document = issue_sample("ad_acceptance", subject=application, county=zhaoyang, demo_users=demo_users)
     entries = list(audit.history(document))
-    assert [e.action for e in entries] == ["document.issue"]
+    assert [e.action for e in entries] == ["document.issue", "document.render"]
     assert entries[0].actor == demo_users["clerk"]
-    assert entries[0].data["sha256"] == document.sha256
+    assert entries[0].data["issuer"] == "昭通市住房和城乡建设局"
+    # the PDF's hash goes on the audit trail when it is rendered, by the system
+    assert entries[1].actor is None and entries[1].data["sha256"] == document.sha256
     assert list(documents_for(application)) == [document]
     assert document.subject == application
 
@@ -174,8 +178,10 @@ def test_supersede_issues_a_new_document_and_keeps_the_old_one(application, zhao
     with clock.travel(MARCH):
         old = issue_sample("ad_grant", subject=application, county=zhaoyang, demo_users=demo_users)
         old_bytes = pdf_bytes(old)
-        new = document_supersede(
-            document=old, data={"size": "宽7.5米 × 高2.5米"}, acting_user=demo_users["chief"], reason="规格笔误更正"
+        new = rendered(
+            document_supersede(
+                document=old, data={"size": "宽7.5米 × 高2.5米"}, acting_user=demo_users["chief"], reason="规格笔误更正"
+            )
         )
     old.refresh_from_db()
     assert old.status == IssuedDocument.Status.SUPERSEDED
@@ -187,8 +193,8 @@ def test_supersede_issues_a_new_document_and_keeps_the_old_one(application, zhao
     assert (new.valid_from, new.valid_until) == (old.valid_from, old.valid_until)
     text = pdf_text(pdf_bytes(new))
     assert "宽7.5米×高2.5米" in text and old.number in text
-    assert [e.action for e in audit.history(old)] == ["document.issue", "document.supersede"]
-    assert [e.action for e in audit.history(new)] == ["document.issue"]
+    assert [e.action for e in audit.history(old)] == ["document.issue", "document.render", "document.supersede"]
+    assert [e.action for e in audit.history(new)] == ["document.issue", "document.render"]
     assert list(documents_for(application)) == [old, new]
     with pytest.raises(DocumentStateError):
         document_supersede(document=old, data={}, acting_user=demo_users["chief"], reason="again")
@@ -200,7 +206,7 @@ def test_revoke_marks_the_document_and_audits_it(application, zhaoyang, demo_use
         document_revoke(document=document, acting_user=demo_users["chief"], reason=" ")
     revoked = document_revoke(document=document, acting_user=demo_users["chief"], reason="申请人以欺骗手段取得许可")
     assert revoked.status == IssuedDocument.Status.REVOKED
-    assert [e.action for e in audit.history(document)] == ["document.issue", "document.revoke"]
+    assert [e.action for e in audit.history(document)] == ["document.issue", "document.render", "document.revoke"]
     with pytest.raises(DocumentStateError):
         document_revoke(document=document, acting_user=demo_users["chief"], reason="again")
 

@@ -129,7 +129,7 @@ class Driver:
             {"content": "责令立即停止建设", "legal_basis": "《城乡规划法》第六十四条", **self.service()},
         )
 
-    def investigate(self, correctable: bool, major: bool = False) -> None:
+    def investigate(self, correctable: bool, major: bool = False, fine: str = "") -> None:
         response = self.record(
             "officer",
             "planning_opinion",
@@ -141,7 +141,15 @@ class Driver:
             },
         )
         assert response.status_code == 302
-        self.step("officer", "investigate", {"summary": "调查终结", **({"is_major": "on"} if major else {})})
+        self.step(
+            "officer",
+            "investigate",
+            {
+                "summary": "调查终结",
+                **({"is_major": "on"} if major else {}),
+                **({"proposed_fine": fine} if fine else {}),
+            },
+        )
 
     def prior_notice(self, hearing_right: bool = True) -> None:
         self.step(

@@ -44,17 +44,20 @@ def test_periods_are_clocks_and_the_90_days_pause_for_the_hearing(reported: Driv
     deciding = sla_selectors.open_clock(d.case, clocks.DECISION)
     assert deciding is not None and deciding.due_date == dt.date(2026, 6, 1)  # 31 May is a Sunday
     stop_order = Act.objects.get(case=d.case, kind=Act.Kind.STOP_ORDER)
-    assert stop_order.deadline == sla_selectors.open_clock(d.case, clocks.PERMITS).due_date  # type: ignore[union-attr]
+    assert stop_order.deadline is None  # deadlines live in their clocks only
+    assert sla_selectors.open_clock(d.case, clocks.PERMITS).due_date == dt.date(2026, 3, 5)  # type: ignore[union-attr]
     d.investigate(correctable=False)
     d.prior_notice()
     notice = Act.objects.get(case=d.case, kind=Act.Kind.PRIOR_NOTICE)
-    assert notice.deadline == dt.date(2026, 3, 9)
+    assert notice.deadline is None
+    assert sla_selectors.open_clock(d.case, clocks.DEFENCE).due_date == dt.date(2026, 3, 9)  # type: ignore[union-attr]
     clock.set_now(at(2026, 3, 16, 10))
     d.close_defence(hearing=True)
     deciding.refresh_from_db()
     assert deciding.is_paused
     clock.set_now(at(2026, 3, 26, 10))
-    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "held_at": now_local(), "minutes": "听证笔录"})
+    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "notified_on": "2026-03-16",
+                                  "held_at": now_local(), "minutes": "听证笔录"})
     deciding.refresh_from_db()
     assert not deciding.is_paused
     assert deciding.due_date == dt.date(2026, 6, 10)  # 31 May + ten calendar days of hearing not counted

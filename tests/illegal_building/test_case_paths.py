@@ -8,7 +8,7 @@ import pytest
 from django.utils.html import escape
 from viewflow.workflow.status import PROCESS
 
-from illegal_building import gates
+from illegal_building import clocks, gates
 from illegal_building.models import (
     Act,
     Case,
@@ -21,7 +21,9 @@ from illegal_building.models import (
 )
 from workflows import clock
 from workflows.documents.selectors import documents_for
+from workflows.documents.services import documents_render_pending
 from workflows.models import AuditEntry
+from workflows.sla import selectors as sla_selectors
 
 from .helpers import Driver, at, local, now_local
 
@@ -68,7 +70,15 @@ def test_correctable_case_is_ordered_to_correct_with_a_fine_then_closed(reported
     d.verify()
     d.file_and_stop()
     assert d.case.case_number and d.case.case_number.startswith("昭阳")
-    d.investigate(correctable=True)
+    # A fine is a penalty: the correctable case goes through the prior notice, defence and legal review.
+    d.investigate(correctable=True, fine="12000.00")
+    assert d.active_nodes() == ["prior_notice"]
+    d.prior_notice(hearing_right=False)
+    notice = Act.objects.get(case=d.case, kind=Act.Kind.PRIOR_NOTICE)
+    assert notice.fine_amount == Decimal("12000.00")
+    clock.set_now(at(2026, 3, 10, 10))  # the defence period (5 working days from 2 March) is over
+    d.close_defence()
+    d.legal_review()
     assert d.active_nodes() == ["correction_decision"]
     d.step(
         "chief",
@@ -83,7 +93,10 @@ def test_correctable_case_is_ordered_to_correct_with_a_fine_then_closed(reported
     act = Act.objects.get(case=d.case, kind=Act.Kind.CORRECTION_DECISION)
     assert act.fine_amount == Decimal("12000.00")
     assert act.signed_by == d.users["chief"]
-    assert act.deadline is not None and act.deadline > clock.today()
+    comply = sla_selectors.open_clock(d.case, clocks.COMPLY)
+    assert comply is not None and comply.due_date > clock.today()
+    decision_doc = documents_for(d.case).get(kind="case_correction_decision")
+    assert "并经法制审核" in decision_doc.data["procedure"]
     clock.set_now(at(2026, 3, 20, 10))
     response = d.attempt(
         "officer",
@@ -120,8 +133,7 @@ def test_demolished_after_the_reminder(reported: Driver) -> None:
     clock.set_now(at(2026, 4, 8, 10))  # 15 working days from 16 March (Qingming skipped) ended on 7 April
     assert d.site_check(complied=False).status_code == 302
     d.step("officer", "reminder", {"content": "催告于十日内自行拆除", **d.service()})
-    reminder = Act.objects.get(case=d.case, kind=Act.Kind.REMINDER)
-    assert reminder.deadline is not None
+    assert sla_selectors.open_clock(d.case, clocks.REMINDER) is not None
     clock.set_now(at(2026, 4, 15, 10))  # before the reminder's deadline (22 April): compliance only
     response = d.attempt(
         "officer",
@@ -134,7 +146,8 @@ def test_demolished_after_the_reminder(reported: Driver) -> None:
     assert d.refresh().stage == Case.Stage.ARCHIVED
 
 
-def to_coercive(d: Driver) -> None:
+def to_reminder_over(d: Driver) -> None:
+    """Through the reminder, whose 10 working days are over on 23 April; the coercive decision is next."""
     to_decision(d)
     d.disclose()
     clock.set_now(at(2026, 4, 8, 10))  # 15 working days from 16 March (Qingming skipped) ended on 7 April
@@ -147,18 +160,43 @@ def to_coercive(d: Driver) -> None:
         {"officer2": d.users["officer2"].pk, "inspected_at": now_local(), "findings": "仍未拆除", "complied": "no"},
     )
     assert response.status_code == 302
-    d.step(
-        "leader",
-        "coercive_decision",
-        {
-            "content": "决定依法强制拆除",
-            "legal_basis": "《行政强制法》第三十七条、第四十四条",
-            "defence_considered": "当事人未提出陈述申辩",
-            "announcement": "限当事人于公告之日起十日内自行拆除，逾期依法强制拆除",
-            "final_deadline": "2026-05-08",
-            "execution_date": "2026-09-17",
-        },
+
+
+def record_government_order(d: Driver) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import png_bytes
+
+    response = d.record(
+        "officer",
+        "government_order",
+        {"issuer": "昭阳区人民政府", "number": "昭区政责〔2026〕3号", "issued_on": clock.today().isoformat(),
+         "scan": SimpleUploadedFile("order.png", png_bytes(), content_type="image/png")},
     )
+    assert response.status_code == 302
+
+
+def coercive_data(**changes: str) -> dict[str, str]:
+    return {
+        "content": "决定依法强制拆除",
+        "legal_basis": "《行政强制法》第三十七条、第四十四条",
+        "defence_considered": "当事人未提出陈述申辩",
+        "announcement": "限当事人于公告确定的期限内自行拆除，逾期依法强制拆除",
+        "final_deadline": "2026-09-30",
+        "execution_date": "2026-10-12",
+        "execution_start": "09:00",
+        "execution_end": "17:00",
+        **changes,
+    }
+
+
+def to_coercive(d: Driver) -> None:
+    """The decision is final on 17 September (6 months from service on 16 March ended on the 16th);
+    the government's order is on record; the leader plans execution for Monday 12 October."""
+    to_reminder_over(d)
+    record_government_order(d)
+    clock.set_now(at(2026, 9, 17, 10))
+    d.step("leader", "coercive_decision", coercive_data())
     d.step("officer", "serve_coercive", d.service())
 
 
@@ -178,19 +216,12 @@ def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> N
     to_coercive(d)
     assert Act.objects.get(case=d.case, kind=Act.Kind.COERCIVE_DECISION).signed_by == d.users["leader"]
 
-    # Before the lawsuit period (6 months from service on 16 March) has passed: refused.
-    clock.set_now(at(2026, 6, 1, 10))
-    response = d.attempt("officer", "execute", execute_data(d, now_local()))
-    assert response.status_code == 200
-    assert escape(str(gates.CHALLENGE_PERIODS_OPEN)) in response.content.decode()
-    assert not Execution.objects.exists()
-
-    clock.set_now(at(2026, 9, 17, 19, 30))
-    night = d.attempt("officer", "execute", execute_data(d, local(at(2026, 9, 17, 19, 0))))
+    clock.set_now(at(2026, 10, 12, 23, 30))
+    night = d.attempt("officer", "execute", execute_data(d, local(at(2026, 10, 12, 22, 30))))
     assert escape(str(gates.EXECUTION_AT_NIGHT)) in night.content.decode()
     assert not Execution.objects.exists()
 
-    d.step("officer", "execute", execute_data(d, local(at(2026, 9, 17, 9, 30))))
+    d.step("officer", "execute", execute_data(d, local(at(2026, 10, 12, 9, 30))))
     execution = Execution.objects.get(case=d.case)
     assert execution.officer2 == d.users["officer2"]
     assert d.active_nodes() == ["closing_report"]
@@ -208,6 +239,10 @@ def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> N
     assert decision_doc.issued_by == d.users["chief"]
     detail = d.client("squadlead").get(f"/api/cases/{case.pk}/").json()
     assert {doc["kind"] for doc in detail["documents"]} == kinds
+    # PDFs are rendered after commit by the worker; this test never commits, so it runs the
+    # worker's job itself before downloading.
+    assert d.client("officer").get(decision_doc.get_download_url()).status_code == 202
+    documents_render_pending()
     assert d.client("officer").get(decision_doc.get_download_url()).status_code == 200
     actions = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
     assert {"case.report", "case.verify", "case.file", "case.demolition_decision", "case.execute"} <= actions
@@ -215,7 +250,8 @@ def test_forced_demolition_only_after_the_waiting_periods(reported: Driver) -> N
 
 def test_a_pending_challenge_blocks_execution_until_it_ends_in_the_bureaus_favour(reported: Driver) -> None:
     d = reported
-    to_coercive(d)
+    to_reminder_over(d)
+    record_government_order(d)
     api = d.client("legal")
     response = api.post(
         f"/api/cases/{d.case.pk}/challenges/",
@@ -225,20 +261,28 @@ def test_a_pending_challenge_blocks_execution_until_it_ends_in_the_bureaus_favou
     assert response.status_code == 201, response.content
     challenge_id = response.json()["id"]
 
-    clock.set_now(at(2026, 10, 12, 10))  # both periods are over, but the lawsuit is pending
-    blocked = d.attempt("officer", "execute", execute_data(d, now_local()))
+    clock.set_now(at(2026, 9, 21, 10))  # both periods are over, but the lawsuit is pending
+    blocked = d.attempt("leader", "coercive_decision", coercive_data())
     assert escape(str(gates.CHALLENGE_PENDING)) in blocked.content.decode()
-    assert not Execution.objects.exists()
+    assert not Act.objects.filter(kind=Act.Kind.COERCIVE_DECISION).exists()
     detail = d.client("officer").get(f"/api/cases/{d.case.pk}/").json()
-    assert [g["open"] for g in detail["gates"] if g["code"] == "execution"] == [False]
+    assert [g["open"] for g in detail["gates"] if g["code"] == "coercive_decision"] == [False]
 
     response = api.post(
         f"/api/cases/{d.case.pk}/challenges/{challenge_id}/outcome/",
-        {"outcome": "upheld", "outcome_on": "2026-10-09", "note": "判决驳回原告诉讼请求"},
+        {"outcome": "upheld", "outcome_on": "2026-09-18", "outcome_served_on": "2026-09-18",
+         "note": "判决驳回原告诉讼请求"},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert Challenge.objects.get(pk=challenge_id).outcome == Challenge.Outcome.UPHELD
+    # 15 days to appeal from service on 18 September: until 3 October, a holiday, so until 8 October.
+    appeal = d.attempt("leader", "coercive_decision", coercive_data())
+    assert escape(str(gates.APPEAL_WINDOW_OPEN)) in appeal.content.decode()
+    clock.set_now(at(2026, 10, 9, 10))
+    d.step("leader", "coercive_decision", coercive_data(final_deadline="2026-10-10", execution_date="2026-10-13"))
+    d.step("officer", "serve_coercive", d.service())
+    clock.set_now(at(2026, 10, 13, 15))
     d.step("officer", "execute", execute_data(d, now_local()))
     assert Execution.objects.filter(case=d.case).count() == 1
 
@@ -282,7 +326,8 @@ def test_hearing_when_requested_then_decision(reported: Driver) -> None:
     clock.set_now(at(2026, 3, 16, 10))
     d.close_defence(hearing=True)
     assert d.active_nodes() == ["hearing"]
-    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "held_at": now_local(), "minutes": "听证笔录"})
+    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "notified_on": "2026-03-05",
+                                  "held_at": now_local(), "minutes": "听证笔录"})
     d.legal_review()
     d.decide()
     assert d.active_nodes() == ["disclose"]

@@ -84,10 +84,12 @@ def test_hearing_chair_and_legal_reviewer_must_not_have_investigated(reported: D
     clock.set_now(at(2026, 3, 16, 10))
     d.close_defence(hearing=True)
     response = d.attempt("officer", "hearing", {"chair": d.users["officer2"].pk, "held_at": now_local(),
+                                                "notified_on": "2026-03-05",
                                                 "minutes": "听证"})
     refused(response, gates.HEARING_CHAIR_INVESTIGATED)
     assert not Hearing.objects.exists()
-    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "held_at": now_local(), "minutes": "听证"})
+    d.step("officer", "hearing", {"chair": d.users["squadlead"].pk, "notified_on": "2026-03-05",
+                                  "held_at": now_local(), "minutes": "听证"})
 
     # officer2 took part in the site inspection; give them the legal role too and let them try.
     officer2 = d.users["officer2"]
@@ -160,6 +162,7 @@ def test_no_non_compliance_before_the_deadline_and_no_coercive_decision_before_t
         services.case_coercive_decision(
             case=d.case, acting_user=d.users["leader"], content="强拆", legal_basis="", defence_considered="",
             announcement="公告", final_deadline=dt.date(2026, 5, 8), execution_date=dt.date(2026, 9, 17),
+            execution_start=dt.time(9), execution_end=dt.time(17),
         )
     assert error.value.message == gates.REMINDER_WINDOW_OPEN
     assert not Act.objects.filter(kind=Act.Kind.COERCIVE_DECISION).exists()
@@ -170,7 +173,7 @@ def test_no_execution_at_night_on_holidays_in_the_future_or_while_periods_run(re
     to_coercive(d)
     clock.set_now(at(2026, 10, 12, 10))
     refused(d.attempt("officer", "execute", execute_data(d, local(at(2026, 10, 2, 10)))), gates.EXECUTION_ON_HOLIDAY)
-    refused(d.attempt("officer", "execute", execute_data(d, local(at(2026, 10, 9, 6)))), gates.EXECUTION_AT_NIGHT)
+    refused(d.attempt("officer", "execute", execute_data(d, local(at(2026, 10, 9, 5, 30)))), gates.EXECUTION_AT_NIGHT)
     refused(d.attempt("officer", "execute", execute_data(d, local(at(2026, 10, 13, 10)))), gates.EXECUTION_IN_FUTURE)
     refused(d.attempt("officer", "execute", execute_data(d, local(at(2026, 9, 1, 10)))), gates.CHALLENGE_PERIODS_OPEN)
     with pytest.raises(GateRefused):

@@ -63,8 +63,9 @@ def test_hearing_requested_after_the_defence_step_blocks_the_decision_until_held
     assert again.status_code == 409
     assert again.json()["detail"] == str(gates.HEARING_ALREADY_REQUESTED)
 
-    clock.set_now(at(2026, 3, 12, 10))
+    clock.set_now(at(2026, 3, 20, 10))  # notified on 10 March: 7 working days ahead
     held = d.record("officer", "hearing_held", {"chair": d.users["leader"].pk, "held_at": now_local(),
+                                                "notified_on": "2026-03-10",
                                                 "minutes": "听证会笔录"})
     assert held.status_code == 302
     assert Hearing.objects.count() == 1
@@ -73,6 +74,7 @@ def test_hearing_requested_after_the_defence_step_blocks_the_decision_until_held
     assert d.refresh().stage == Case.Stage.DECIDED
     # No second hearing to hold.
     page = d.record("officer", "hearing_held", {"chair": d.users["leader"].pk, "held_at": now_local(),
+                                                "notified_on": "2026-03-10",
                                                 "minutes": "x"})
     assert Hearing.objects.count() == 1
     assert escape(str(gates.NO_HEARING_PENDING)) in d.client("officer").get(page.url).content.decode()

@@ -17,14 +17,27 @@ from workflows.models import County
 WALL_SIGN_MATERIALS = ["application_form", "licence", "site_right", "design"]
 
 
+def minimal_pdf(*objects: bytes) -> bytes:
+    """A well-formed PDF (cross-reference table, startxref) from numbered object bodies; 1 is the catalogue."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj".encode() + body + b"endobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
 def pdf_bytes(text: str = "xiuhua") -> bytes:
     body = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode()
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
-        b"4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body + b"\nendstream endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    return minimal_pdf(
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>",
+        b"<</Length " + str(len(body)).encode() + b">>stream\n" + body + b"\nendstream ",
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from outdoor_ads.models import Permit, PermitApplication
+from workflows.documents.services import documents_render_pending
 
 from .support import WALL_SIGN_MATERIALS, application_data, pdf_upload, png_upload
 
@@ -62,6 +63,11 @@ def test_apply_decide_and_read_back_through_the_api(api_as, client_as):
     complete(api_as("reviewer2"), "countersign", decision="agree")
     complete(api_as("chief"), "decide", decision="grant", comment="准予设置")
     complete(api_as("clerk"), "deliver", decision="online")
+
+    # PDFs are rendered after commit by the worker: until then the API links none of them.
+    pending = api_as("applicant").get(f"/api/permits/{application_id}/").json()["documents"]
+    assert all(d["ready"] is False and d["download_url"] is None and d["sha256"] is None for d in pending)
+    documents_render_pending()  # the worker's job (this test never commits)
 
     detail = api_as("applicant").get(f"/api/permits/{application_id}/").json()
     assert detail["status"] == Status.DELIVERED

@@ -28,7 +28,7 @@ def act(chromium, base_url, username, application_url, step, fill):
     context.close()
 
 
-def test_apply_decide_and_download_the_permit_in_the_browser(live_server, demo_users, tmp_path):
+def test_apply_decide_and_download_the_permit_in_the_browser(live_server, demo_users, tmp_path, celery_eager):
     files = {}
     for code in WALL_SIGN_MATERIALS:
         path = tmp_path / f"{code}.pdf"

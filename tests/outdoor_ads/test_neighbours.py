@@ -68,6 +68,8 @@ def test_neighbours_told_statements_recorded_then_decision(
     sms = [r.getMessage() for r in caplog.records if r.name == "xiuhua.sms"]
     neighbour_sms = [m for m in sms if "可于2026-11-10前向我局陈述意见" in m]
     assert len(neighbour_sms) == 2 and all(application.number in m for m in neighbour_sms)
+    # signed with the SMS sign of the authority deciding the county's permits (admin data)
+    assert all("【昭通市住建局】" in m for m in neighbour_sms)
     assert not any("13987654321" in m for m in sms)  # the log masks the number
     assert Notification.objects.filter(recipient__username="applicant", title__contains="相邻人").exists()
 

@@ -13,3 +13,14 @@ def _fresh_calendar() -> Iterator[None]:
     calendar.invalidate()
     yield
     calendar.invalidate()
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """Tasks queued with .delay() run in this process (their errors raised), as a worker would."""
+    from approvals.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
@@ -21,12 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_enters_2027_and_open_clocks_lose_their_provisional_mark(
-    demo_users: dict, client_as: Callable[[str], Client]
+    demo_users: dict, client_as: Callable[[str], Client], eager_celery: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     county = County.objects.get(name="昭阳区")
     with clock.travel(at(2026, 12, 21)):
         item = services.clock_start(subject=county, rule="drill.overall", county=county)
-    assert item.provisional and item.due_date == dt.date(2027, 1, 7)
+    assert item.provisional and item.due_date == dt.date(2027, 1, 8)  # 元旦 skipped from the law
 
     admin = client_as("admin")
     bad = admin.post(
@@ -36,15 +37,16 @@ def test_admin_enters_2027_and_open_clocks_lose_their_provisional_mark(
     assert "“2027-13-01”不是日期（YYYY-MM-DD）。" in bad.content.decode()
     assert not HolidaySchedule.objects.exists()
 
-    response = admin.post(
-        "/admin/sla/holidayschedule/add/",
-        {
-            "year": "2027",
-            "notice": "国办发明电〔2026〕测试号",
-            "holidays": "2027-01-01\n2027-01-02\n2027-01-03",
-            "workdays": "",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            "/admin/sla/holidayschedule/add/",
+            {
+                "year": "2027",
+                "notice": "国办发明电〔2026〕测试号",
+                "holidays": "2027-01-01\n2027-01-02\n2027-01-03",
+                "workdays": "",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     item.refresh_from_db()
     assert not item.provisional and item.due_date == dt.date(2027, 1, 8)

@@ -1,11 +1,13 @@
-"""The working-day calendar against the State Council's 2025 and 2026 schedules."""
+"""The working-day calendar against the State Council's 2025 and 2026 schedules and the holiday law."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workflows import calendar
@@ -107,11 +109,130 @@ def test_a_year_without_schedule_refuses_with_a_message_for_the_admin() -> None:
         calendar.working_days_between(D(2026, 12, 1), D(2027, 1, 10))
 
 
-def test_lenient_counting_uses_weekdays_and_reports_the_year() -> None:
+def test_lenient_counting_skips_the_statutory_holidays_and_reports_the_year() -> None:
     missing: set[int] = set()
-    # 2026-12-25 is a Friday: 28-31 Dec (4), then 2027 on weekdays only: Fri 1 Jan ... (10th = 8 Jan).
-    assert calendar.add_working_days(D(2026, 12, 25), 10, lenient=missing) == D(2027, 1, 8)
+    # 2026-12-25 is a Friday: 28-31 Dec (4), then 2027 from the law: Fri 1 Jan is 元旦, 4-8 Jan (9), 11 Jan.
+    assert calendar.add_working_days(D(2026, 12, 25), 10, lenient=missing) == D(2027, 1, 11)
     assert missing == {2027}
+    assert calendar.year_data(2027, lenient=set()).provisional
+    assert not calendar.year_data(2026).provisional
+
+
+# 《全国年节及纪念日放假办法》 (2024): the days off of each year, lunar dates and 清明 as published
+# in the almanac (e.g. 2027: 除夕 5 Feb, 端午 9 Jun, 中秋 15 Sep; 清明 5 Apr).
+LAW_HOLIDAYS = {
+    2027: {
+        "元旦": [D(2027, 1, 1)],
+        "春节": [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8)],
+        "清明": [D(2027, 4, 5)],
+        "劳动节": [D(2027, 5, 1), D(2027, 5, 2)],
+        "端午": [D(2027, 6, 9)],
+        "中秋": [D(2027, 9, 15)],
+        "国庆": [D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)],
+    },
+    2028: {
+        "元旦": [D(2028, 1, 1)],
+        "春节": [D(2028, 1, 25), D(2028, 1, 26), D(2028, 1, 27), D(2028, 1, 28)],
+        "清明": [D(2028, 4, 4)],
+        "劳动节": [D(2028, 5, 1), D(2028, 5, 2)],
+        "端午": [D(2028, 5, 28)],
+        "中秋": [D(2028, 10, 3)],  # falls inside 国庆: the law gives no extra day
+        "国庆": [D(2028, 10, 1), D(2028, 10, 2), D(2028, 10, 3)],
+    },
+    2029: {
+        "元旦": [D(2029, 1, 1)],
+        "春节": [D(2029, 2, 12), D(2029, 2, 13), D(2029, 2, 14), D(2029, 2, 15)],
+        "清明": [D(2029, 4, 4)],
+        "劳动节": [D(2029, 5, 1), D(2029, 5, 2)],
+        "端午": [D(2029, 6, 16)],
+        "中秋": [D(2029, 9, 22)],
+        "国庆": [D(2029, 10, 1), D(2029, 10, 2), D(2029, 10, 3)],
+    },
+    2030: {
+        "元旦": [D(2030, 1, 1)],
+        "春节": [D(2030, 2, 2), D(2030, 2, 3), D(2030, 2, 4), D(2030, 2, 5)],
+        "清明": [D(2030, 4, 5)],
+        "劳动节": [D(2030, 5, 1), D(2030, 5, 2)],
+        "端午": [D(2030, 6, 5)],
+        "中秋": [D(2030, 9, 12)],
+        "国庆": [D(2030, 10, 1), D(2030, 10, 2), D(2030, 10, 3)],
+    },
+}
+
+
+@pytest.mark.parametrize("year", sorted(LAW_HOLIDAYS))
+def test_provisional_years_skip_the_statutory_holidays_of_the_law(year: int) -> None:
+    expected = {d for days in LAW_HOLIDAYS[year].values() for d in days}
+    assert calendar.statutory_holidays(year) == expected
+    assert not calendar.has_schedule(year)
+    with pytest.raises(CalendarDataMissing):
+        calendar.is_working_day(D(year, 3, 1))  # strict callers still refuse
+    missing: set[int] = set()
+    day = D(year, 1, 1)
+    while day.year == year:  # every day: a weekday that the law does not make a holiday is worked
+        expected_working = day.weekday() < 5 and day not in expected
+        assert calendar.is_working_day(day, lenient=missing) is expected_working, day
+        day += dt.timedelta(days=1)
+    assert missing == {year}
+
+
+def test_spring_festival_2027_starts_on_new_years_eve_and_lasts_four_days() -> None:
+    lenient: set[int] = set()
+    # 除夕 is Friday 5 Feb 2027 (the last day of lunar 丙午 year); 初一 to 初三 are 6-8 Feb.
+    assert calendar.add_working_days(D(2027, 2, 4), 1, lenient=lenient) == D(2027, 2, 9)
+    # (1 Feb, 12 Feb]: 2-4 Feb, then Fri 5 and Mon 8 are off, 9-12 Feb: 7 working days, not 9.
+    assert calendar.working_days_between(D(2027, 2, 1), D(2027, 2, 12), lenient=lenient) == 7
+    # 劳动节 2027: Sat 1 and Sun 2 May fall on a weekend, so weekdays around it are all worked.
+    assert calendar.add_working_days(D(2027, 4, 30), 1, lenient=lenient) == D(2027, 5, 3)
+    # 国庆 2029: Mon 1 - Wed 3 Oct off, Thursday 4 Oct is the first working day.
+    assert calendar.add_working_days(D(2029, 9, 28), 1, lenient=lenient) == D(2029, 10, 4)
+
+
+@contextmanager
+def schedules_hidden(*years: int) -> Iterator[None]:
+    """As if the package had no data for ``years``: those years are counted from the law."""
+    state = calendar._state
+    saved = state.package
+    state.package = {year: data for year, data in saved.items() if year not in years}
+    calendar.invalidate()
+    try:
+        yield
+    finally:
+        state.package = saved
+        calendar.invalidate()
+
+
+OFFICIAL_HOLIDAYS = set(OFFICIAL_2025_HOLIDAYS + OFFICIAL_2026_HOLIDAYS)
+OFFICIAL_MAKEUP = set(OFFICIAL_2025_MAKEUP + OFFICIAL_2026_MAKEUP)
+LAW_2025_2026 = calendar.statutory_holidays(2025) | calendar.statutory_holidays(2026)
+# The days only the State Council's notice can tell: bridging weekdays off and make-up weekend days.
+BRIDGING = {d for d in OFFICIAL_HOLIDAYS - LAW_2025_2026 if d.weekday() < 5}
+UNKNOWABLE = BRIDGING | OFFICIAL_MAKEUP
+
+
+def test_the_law_is_part_of_every_published_schedule() -> None:
+    assert LAW_2025_2026 <= OFFICIAL_HOLIDAYS
+    assert D(2025, 10, 8) in BRIDGING and D(2026, 2, 20) in BRIDGING and D(2026, 10, 10) in OFFICIAL_MAKEUP
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.dates(min_value=D(2024, 12, 1), max_value=D(2026, 6, 30)), n=st.integers(min_value=1, max_value=120))
+@example(start=D(2026, 9, 25), n=5)  # across 国庆 2026 with its bridging days and make-up Saturday
+@example(start=D(2025, 3, 3), n=20)  # nothing unknowable inside: provisional == official
+def test_property_provisional_dates_differ_only_by_make_up_and_bridging_days(start: dt.date, n: int) -> None:
+    official = calendar.add_working_days(start, n)
+    with schedules_hidden(2025, 2026):
+        missing: set[int] = set()
+        provisional = calendar.add_working_days(start, n, lenient=missing)
+        assert missing <= {2025, 2026} and (missing or start.year < 2025 and provisional.year < 2025)
+    inside = {d for d in UNKNOWABLE if start < d <= max(official, provisional)}
+    if not inside:
+        assert provisional == official
+    # Exactly: counted on the official schedule, the provisional period is n working days, minus
+    # the bridging days it wrongly counted, plus the make-up days it did not know about.
+    bridging = sum(1 for d in BRIDGING if start < d <= provisional)
+    makeup = sum(1 for d in OFFICIAL_MAKEUP if start < d <= provisional)
+    assert calendar.working_days_between(start, provisional) == n - bridging + makeup
 
 
 # Starts plus the largest offsets below (280 working or 400 calendar days) stay inside 2026,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -177,15 +178,17 @@ def test_stop_freezes_days_used(zhaoyang: County, demo_users: dict) -> None:
     assert selectors.open_clock(zhaoyang, "drill.overall") is None
 
 
-def test_a_deadline_in_2027_is_provisional_until_an_admin_enters_2027(zhaoyang: County, demo_users: dict) -> None:
+def test_a_deadline_in_2027_is_provisional_until_an_admin_enters_2027(
+    zhaoyang: County, demo_users: dict, eager_celery: None, django_capture_on_commit_callbacks: Any
+) -> None:
     admin = demo_users["admin"]
-    # Monday 21 Dec 2026: 22-25, 28-31 Dec (8), then 2027 on weekdays: Fri 1 Jan (9), 4-7 Jan (13).
+    # Monday 21 Dec 2026: 22-25, 28-31 Dec (8), then 2027 from the holiday law: Fri 1 Jan is 元旦, 4-8 Jan (13).
     with clock.travel(at(2026, 12, 21)):
         item = services.clock_start(
             subject=zhaoyang, rule="drill.overall", county=zhaoyang, assignee=demo_users["reviewer"]
         )
     assert item.provisional is True
-    assert item.due_date == D(2027, 1, 7)
+    assert item.due_date == D(2027, 1, 8)
     assert MissingYearAlert.objects.filter(year=2027).exists()
     alerts = Notification.objects.filter(recipient=admin)
     assert alerts.count() == 1 and "2027" in alerts.get().title
@@ -196,16 +199,19 @@ def test_a_deadline_in_2027_is_provisional_until_an_admin_enters_2027(zhaoyang: 
         services.clock_start(subject=admin, rule="drill.overall", county=zhaoyang)
     assert alerts.count() == 1
 
-    services.holiday_schedule_save(
-        year=2027,
-        holidays="2027-01-01 元旦\n2027-01-02\n2027-01-03",
-        workdays="",
-        notice="国办发明电〔2026〕测试号",
-        acting_user=admin,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.holiday_schedule_save(
+            year=2027,
+            holidays="2027-01-01 元旦\n2027-01-02\n2027-01-03",
+            workdays="",
+            notice="国办发明电〔2026〕测试号",
+            acting_user=admin,
+        )
     item.refresh_from_db()
     assert item.provisional is False
-    assert item.due_date == D(2027, 1, 8)  # 1 January is now a holiday
+    # The law already knew 1 January; without make-up or bridging days nothing moves, nobody is told.
+    assert item.due_date == D(2027, 1, 8)
+    assert not AuditEntry.objects.filter(action="sla.clock_recompute").exists()
     assert not MissingYearAlert.objects.exists()
     assert AuditEntry.objects.filter(action="sla.holiday_schedule_save").count() == 1
 

@@ -7,7 +7,35 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import IssuedDocument
+from .models import AuthorityAssignment, IssuedDocument, IssuingAuthority
+
+GENERATING = _("Generating…")
+
+
+class AuthorityAssignmentInline(admin.TabularInline):
+    model = AuthorityAssignment
+    extra = 0
+    fields = ("county", "kind")
+
+
+@admin.register(IssuingAuthority)
+class IssuingAuthorityAdmin(admin.ModelAdmin):
+    """Editing an authority changes the documents issued from then on; issued ones keep their copy."""
+
+    list_display = ("name", "number_prefix", "review_body", "court", "sms_sign", "is_default")
+    search_fields = ("name", "number_prefix")
+    inlines = [AuthorityAssignmentInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Issued documents name their authority; retire one by reassigning its counties instead.
+        return False
+
+
+@admin.register(AuthorityAssignment)
+class AuthorityAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("county", "kind", "authority")
+    list_filter = ("authority",)
+    list_select_related = ("county", "authority")
 
 
 @admin.register(IssuedDocument)
@@ -23,6 +51,7 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
         "number",
         "title",
         "county",
+        "issuer_name",
         "holder_name",
         "status",
         "status_reason",
@@ -35,12 +64,21 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
         "template_version",
         "verification_code",
         "supersedes",
+        "rendered_at",
+        "render_attempts",
+        "render_error",
         "download",
     )
     readonly_fields = fields
 
+    @admin.display(description=_("issuing authority"))
+    def issuer_name(self, obj: IssuedDocument) -> str:
+        return str(obj.issuer.get("name", ""))
+
     @admin.display(description=_("PDF"))
     def download(self, obj: IssuedDocument) -> str:
+        if not obj.is_ready:
+            return str(GENERATING)
         return format_html('<a href="{}">{}</a>', obj.get_download_url(), obj.number)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -28,8 +28,11 @@ class DocumentLinkSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
     issued_at = serializers.DateTimeField(allow_null=True)
-    sha256 = serializers.CharField(allow_blank=True)
-    download_url = serializers.URLField(help_text="GET with the token: the PDF (404 unless the subject is visible)")
+    ready = serializers.BooleanField(help_text="false until the PDF is rendered (after the issuing commit)")
+    sha256 = serializers.CharField(allow_null=True)
+    download_url = serializers.URLField(
+        allow_null=True, help_text="GET with the token: the PDF (404 unless the subject is visible); null until ready"
+    )
     verify_url = serializers.URLField(help_text="Public verification page (no login)")
 
 
@@ -42,8 +45,11 @@ def document_links(request: Any, documents: Any) -> list[dict[str, Any]]:
             "number": d.number,
             "status": d.status,
             "issued_at": d.issued_at,
-            "sha256": d.sha256 or "",
-            "download_url": request.build_absolute_uri(reverse("api-document-pdf", kwargs={"pk": d.pk})),
+            "ready": d.is_ready,
+            "sha256": d.sha256 or None,
+            "download_url": request.build_absolute_uri(reverse("api-document-pdf", kwargs={"pk": d.pk}))
+            if d.is_ready
+            else None,
             "verify_url": request.build_absolute_uri(d.get_verify_url()),
         }
         for d in documents
@@ -66,19 +72,20 @@ class DocumentPdfView(APIView):
         description=(
             "`ETag` is the quoted SHA-256 of the PDF; `X-Content-SHA256` carries it in hex and "
             "`Repr-Digest` in RFC 9530 form. `If-None-Match` with the ETag answers 304. "
-            "404 for documents whose subject the caller may not see; 409 while the PDF is still rendering."
+            "404 for documents whose subject the caller may not see; "
+            "202 with Retry-After while the PDF is still rendering."
         ),
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             304: OpenApiResponse(description="not modified"),
             404: OpenApiResponse(description="not found or not visible"),
-            409: OpenApiResponse(description="still rendering"),
+            202: OpenApiResponse(description="still rendering; retry after Retry-After seconds"),
         },
     )
     def get(self, request: Request, pk: int) -> Any:
         document = visible_document_or_404(request.user, pk)
-        if not document.pdf or not document.sha256:
-            response = Response({"detail": str(DOCUMENT_NOT_READY)}, status=status.HTTP_409_CONFLICT)
+        if not document.is_ready or not document.sha256:
+            response = Response({"detail": str(DOCUMENT_NOT_READY)}, status=status.HTTP_202_ACCEPTED)
             response["Retry-After"] = "5"
             return response
         etag = f'"{document.sha256}"'

@@ -9,3 +9,11 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Official documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from workflows.tasks import register_sweeper
+
+        from . import checks  # noqa: F401  (registers the public base URL check)
+        from .tasks import queue_overdue_renders
+
+        register_sweeper(queue_overdue_renders)

@@ -9,35 +9,17 @@ the public verification page masks a person's name; without it, names ending lik
 organisation (…公司, …合作社) are shown and everything else is masked.
 
 Document numbers (文号) read ``<agency prefix><kind code>〔<year>〕<n>号``, e.g.
-``昭住建广许〔2026〕12号``: the agency prefix belongs to the county the matter is in, the kind
-code to the document kind, and ``n`` runs per kind, county and year.
+``鲁住建广许〔2026〕12号``: the agency prefix belongs to the issuing authority (data, see
+``IssuingAuthority``: which authority issues for a county and kind is admin data), the kind
+code to the document kind, and ``n`` runs per printed prefix and year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflows.models import County
-
 ADS = "ads"
 CASES = "cases"
-
-# Agency prefix of the 文号 per county division code. The seat district (昭阳区) carries the
-# city bureau's own prefix; every other county its first character, so no two collide.
-COUNTY_AGENCY_PREFIX: dict[str, str] = {
-    "530602": "昭住建",
-    "530621": "鲁住建",
-    "530622": "巧住建",
-    "530623": "盐住建",
-    "530624": "大住建",
-    "530625": "永住建",
-    "530626": "绥住建",
-    "530627": "镇住建",
-    "530628": "彝住建",
-    "530629": "威住建",
-    "530681": "水住建",
-}
-
 
 @dataclass(frozen=True)
 class DocumentKind:
@@ -60,11 +42,11 @@ class DocumentKind:
     def template(self) -> str:
         return f"documents/{self.code}.html"
 
-    def number_prefix(self, county: County) -> str:
-        return f"{COUNTY_AGENCY_PREFIX.get(county.code, '昭住建')}{self.number_code}"
+    def number_prefix(self, agency_prefix: str) -> str:
+        return f"{agency_prefix}{self.number_code}"
 
-    def format_number(self, county: County, year: int, sequence: int) -> str:
-        return f"{self.number_prefix(county)}〔{year}〕{sequence}号"
+    def format_number(self, agency_prefix: str, year: int, sequence: int) -> str:
+        return f"{self.number_prefix(agency_prefix)}〔{year}〕{sequence}号"
 
 
 _AD_BASE = ("application_number", "facility_type", "address")
@@ -271,6 +253,16 @@ _KIND_LIST = [
         required=("case_number", "address", "summary", "outcome"),
         optional=("approved_by",),
         sealed=False,
+    ),
+    # --- any process: a served document stated a time limit that a holiday schedule has since
+    # moved (workflows.sla.signals.deadline_moved); the process app issues this to the party ---
+    DocumentKind(
+        code="deadline_correction",
+        title="期限更正通知书",
+        number_code="期更",
+        process="shared",
+        issuing_roles=("clerk", "chief", "officer", "squadlead"),
+        required=("original_number", "original_title", "period", "old_deadline", "new_deadline", "reason"),
     ),
 ]
 

@@ -40,13 +40,12 @@ logger = logging.getLogger("xiuhua.documents")
 
 BASE_TEMPLATE = "documents/base.html"
 PARTIALS = (
+    "documents/_seal.html",
     "documents/_ad_application.html",
     "documents/_party.html",
     "documents/_decision_body.html",
 )
 STYLESHEET = "official.css"
-# Decisions of a city department are reviewed by the city government (行政复议法 2023 art. 24).
-REVIEW_AUTHORITY = "昭通市人民政府"
 
 RENDER_TIMEOUT_MESSAGE = _("The document could not be rendered in time; nothing was issued. Try again.")
 
@@ -220,6 +219,7 @@ def build_html(
     verification_code: str,
     verify_url: str,
     county_name: str,
+    issuer: dict[str, Any],
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
     supersedes_number: str = "",
@@ -237,8 +237,10 @@ def build_html(
         "code": verification_code,
         "verify_url": verify_url,
         "county_name": county_name,
-        "bureau_name": settings.XIUHUA_BUREAU_NAME,
-        "review_authority": REVIEW_AUTHORITY,
+        # The issuing authority as snapshotted at issue time: header, signature, seal, and the
+        # review body and court named in the rights notice.
+        "issuer": issuer,
+        "bureau_name": issuer["name"],
         "supersedes_number": supersedes_number,
         "sample": sample,
         "asset": pdfworker.ASSET_SCHEME + ":",

@@ -249,4 +249,15 @@ SAMPLES: dict[str, Sample] = {
             "approved_by": "柏承志",
         },
     ),
+    "deadline_correction": Sample(
+        _COMPANY,
+        {
+            "original_number": "昭住建广受〔2026〕118号",
+            "original_title": "受理通知书",
+            "period": "作出行政许可决定的期限",
+            "old_deadline": "2027-01-08",
+            "new_deadline": "2027-01-11",
+            "reason": "国务院办公厅公布的2027年部分节假日安排",
+        },
+    ),
 }

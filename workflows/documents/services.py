@@ -1,9 +1,14 @@
-"""Issuing, superseding and revoking official documents.
+"""Issuing, superseding, revoking and rendering official documents.
 
-A document is numbered and rendered inside one transaction that holds the lock on its
-counter row, so numbers are consecutive and never skipped: if rendering or storing fails,
-the transaction rolls back and the number is still free. The PDF bytes are stored once with
-their SHA-256 and never rendered again.
+Issuing reserves the number (locking its counter row until commit, so numbers are consecutive
+and never skipped) and stores the data and a snapshot of the issuing authority, all in the
+caller's transaction: a rolled-back transaction leaves neither a number used nor a file. The PDF
+is rendered after commit by a Celery task (``tasks.render_document``) from exactly the stored
+row, without holding any lock while rendering; it is stored once with its SHA-256 and never
+rendered again. Until then pages show 生成中 and the download answers "not ready yet".
+
+Lock order: the counter row (``DocumentCounter``) is the only row issuing locks; rendering
+locks the document row alone, for the few milliseconds of recording the stored file.
 """
 
 from __future__ import annotations
@@ -11,22 +16,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import audit, clock
 from workflows.models import County, User
 from workflows.roles import has_role
 
-from .models import DocumentCounter, IssuedDocument, public_verify_url
+from .authorities import AuthorityMissing, authority_for
+from .models import DocumentCounter, IssuedDocument, IssuingAuthority, public_verify_url
 from .registry import KINDS, DocumentKind
 from .rendering import render_document, template_version
+
+logger = logging.getLogger("xiuhua.documents")
 
 UNKNOWN_KIND = _("Unknown document kind: %(kind)s")
 MISSING_FIELDS = _("The document cannot be issued; missing fields: %(fields)s")
@@ -140,15 +152,23 @@ def _check_issuer(kind: DocumentKind, acting_user: User | None) -> None:
         raise PermissionDenied(NOT_AN_ISSUER)
 
 
-def _next_sequence(kind: DocumentKind, county: County, year: int) -> int:
+def _next_sequence(prefix: str, year: int) -> int:
     # Make sure the row exists without a racy get_or_create, then lock it for this transaction.
-    DocumentCounter.objects.bulk_create(
-        [DocumentCounter(kind=kind.code, county=county, year=year)], ignore_conflicts=True
-    )
-    counter = DocumentCounter.objects.select_for_update(no_key=True).get(kind=kind.code, county=county, year=year)
+    DocumentCounter.objects.bulk_create([DocumentCounter(prefix=prefix, year=year)], ignore_conflicts=True)
+    counter = DocumentCounter.objects.select_for_update(no_key=True).get(prefix=prefix, year=year)
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
     return counter.last_sequence
+
+
+def _authority(kind: DocumentKind, county: County, supersedes: IssuedDocument | None) -> IssuingAuthority:
+    # A correction comes from the organ that issued the original, with its current data.
+    if supersedes is not None and supersedes.authority is not None:
+        return supersedes.authority
+    try:
+        return authority_for(county=county, kind=kind.code)
+    except AuthorityMissing as exc:
+        raise DocumentDataError(str(exc)) from None
 
 
 def _new_code() -> str:
@@ -174,30 +194,16 @@ def _issue(
     validate(kind, holder_name=holder_name, data=data, valid_from=valid_from, valid_until=valid_until)
     _check_issuer(kind, acting_user)
     issued_at = clock.now()
-    issued_on = clock.today()
-    year = issued_on.year
-    sequence = _next_sequence(kind, county, year)
-    number = kind.format_number(county, year, sequence)
-    code = _new_code()
-    pdf = render_document(
-        kind=kind,
-        number=number,
-        holder_name=holder_name.strip(),
-        data=data,
-        issued_on=issued_on,
-        verification_code=code,
-        verify_url=public_verify_url(code),
-        county_name=county.name,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        supersedes_number=supersedes.number if supersedes else "",
-    )
-    document = IssuedDocument(
+    year = clock.today().year
+    authority = _authority(kind, county, supersedes)
+    issuer = authority.snapshot()
+    sequence = _next_sequence(kind.number_prefix(authority.number_prefix), year)
+    document = IssuedDocument.objects.create(
         kind=kind.code,
         county=county,
         year=year,
         sequence=sequence,
-        number=number,
+        number=kind.format_number(authority.number_prefix, year, sequence),
         title=kind.title,
         subject=subject,
         holder_name=holder_name.strip(),
@@ -205,15 +211,18 @@ def _issue(
         data=data,
         valid_from=valid_from,
         valid_until=valid_until,
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        authority=authority,
+        issuer=issuer,
         template_version=template_version(kind),
-        verification_code=code,
+        verification_code=_new_code(),
         issued_at=issued_at,
         issued_by=acting_user,
         supersedes=supersedes,
     )
-    document.pdf.save(f"{code}.pdf", ContentFile(pdf), save=False)
-    document.save()
+    # Rendering waits for the commit: nothing is rendered (nor written to disk) for a
+    # transaction that rolls back, and no lock is held while it runs. robust: a broker that
+    # cannot be reached must not fail a committed request; the render sweep catches up.
+    transaction.on_commit(partial(schedule_render, document.pk), robust=True)
     return document
 
 
@@ -229,7 +238,7 @@ def document_issue(
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
 ) -> IssuedDocument:
-    """Number, render and store a new document about ``subject``."""
+    """Number and store a new document about ``subject``; its PDF is rendered after commit."""
     spec = _kind(kind)
     document = _issue(
         kind=spec,
@@ -246,7 +255,7 @@ def document_issue(
         action="document.issue",
         obj=document,
         county=county,
-        data={"kind": spec.code, "number": document.number, "sha256": document.sha256},
+        data={"kind": spec.code, "number": document.number, "issuer": document.issuer["name"]},
     )
     return document
 
@@ -300,7 +309,7 @@ def document_supersede(
         obj=new,
         reason=reason,
         county=new.county,
-        data={"kind": spec.code, "number": new.number, "sha256": new.sha256, "supersedes": old.number},
+        data={"kind": spec.code, "number": new.number, "issuer": new.issuer["name"], "supersedes": old.number},
     )
     return new
 
@@ -324,3 +333,138 @@ def document_revoke(*, document: IssuedDocument, acting_user: User | None, reaso
         data={"number": locked.number},
     )
     return locked
+
+
+# --- rendering (after commit) ---------------------------------------------------------------
+
+
+def schedule_render(document_id: int) -> None:
+    """Put the render of one document on the queue (called on commit)."""
+    from .tasks import render_document_task
+
+    render_document_task.delay(document_id)
+
+
+def _render_inputs(document: IssuedDocument) -> dict[str, Any]:
+    return {
+        "kind": KINDS[document.kind],
+        "number": document.number,
+        "holder_name": document.holder_name,
+        "data": document.data,
+        "issued_on": timezone.localtime(document.issued_at).date(),
+        "verification_code": document.verification_code,
+        "verify_url": public_verify_url(document.verification_code),
+        "county_name": document.county.name,
+        "issuer": document.issuer,
+        "valid_from": document.valid_from,
+        "valid_until": document.valid_until,
+        "supersedes_number": document.supersedes.number if document.supersedes else "",
+    }
+
+
+RENDER_FIELDS = ("pdf", "sha256", "template_version", "rendered_at", "render_attempts", "render_error")
+
+
+def document_render(*, document_id: int) -> IssuedDocument | None:
+    """Render and store the PDF of an issued document; a no-op when it already has one.
+
+    Safe to run twice at once and to be interrupted anywhere: the render happens outside any
+    transaction, the file is written, then one short transaction records it unless another
+    run recorded one first (then the extra file is removed). A crash between writing and
+    recording leaves a file no row names; ``sweep_orphan_document_files`` removes those.
+    """
+    document = IssuedDocument.objects.select_related("county", "supersedes").filter(pk=document_id).first()
+    if document is None or document.is_ready:
+        return document
+    kind = KINDS[document.kind]
+    try:
+        pdf = render_document(**_render_inputs(document))
+    except Exception as exc:
+        IssuedDocument.objects.filter(pk=document.pk).update(
+            render_attempts=F("render_attempts") + 1, render_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    field = document.pdf.field
+    name = field.storage.save(field.generate_filename(document, f"{document.verification_code}.pdf"), ContentFile(pdf))
+    recorded = False
+    try:
+        with transaction.atomic():
+            locked = IssuedDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
+            if not locked.is_ready:
+                locked.pdf.name = name
+                locked.sha256 = hashlib.sha256(pdf).hexdigest()
+                locked.template_version = template_version(kind)
+                locked.rendered_at = clock.now()
+                locked.render_attempts += 1
+                locked.render_error = ""
+                locked.save(update_fields=[*RENDER_FIELDS])
+                audit.record(
+                    actor=None,
+                    action="document.render",
+                    obj=locked,
+                    county=locked.county,
+                    data={"number": locked.number, "sha256": locked.sha256},
+                )
+                recorded = True
+    finally:
+        if not recorded:
+            field.storage.delete(name)
+    return IssuedDocument.objects.select_related("county").get(pk=document.pk)
+
+
+def document_pdf_bytes(document: IssuedDocument) -> bytes:
+    """The stored PDF, rendered now if the worker has not got to it yet (exports need the bytes)."""
+    if not document.is_ready:
+        rendered = document_render(document_id=document.pk)
+        if rendered is None:
+            raise DocumentStateError(SUBJECT_GONE)
+        document.refresh_from_db()
+    with document.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def documents_render_pending(*, limit: int | None = None) -> int:
+    """Render, here and now, every document still waiting for its PDF (oldest first).
+
+    For operators after an outage (``manage.py render_pending_documents``) and for tests that
+    stand in for the worker; the worker itself renders one document per task.
+    """
+    pending = IssuedDocument.objects.filter(rendered_at__isnull=True).order_by("issued_at", "id")
+    ids = pending.values_list("pk", flat=True)
+    count = 0
+    for document_id in list(ids[:limit] if limit else ids):
+        document_render(document_id=document_id)
+        count += 1
+    return count
+
+
+# Files younger than this may belong to a render whose transaction has not committed yet.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+DOCUMENTS_DIR = "documents"
+
+
+def documents_sweep_orphan_files(*, older_than: dt.timedelta = ORPHAN_GRACE, dry_run: bool = False) -> list[str]:
+    """Remove stored document files that no document row names (e.g. a render that crashed
+    between writing its file and recording it). Returns the names removed (or, dry, found)."""
+    storage = IssuedDocument._meta.get_field("pdf").storage
+    known = set(IssuedDocument.objects.exclude(pdf="").values_list("pdf", flat=True))
+    cutoff = clock.now() - older_than
+    found: list[str] = []
+    pending = [DOCUMENTS_DIR]
+    while pending:
+        directory = pending.pop()
+        try:
+            subdirs, files = storage.listdir(directory)
+        except FileNotFoundError:
+            continue
+        pending.extend(f"{directory}/{name}" for name in subdirs)
+        for filename in files:
+            name = f"{directory}/{filename}"
+            if name in known or storage.get_modified_time(name) > cutoff:
+                continue
+            found.append(name)
+            if not dry_run:
+                storage.delete(name)
+    if found and not dry_run:
+        logger.warning("removed %d orphaned document file(s)", len(found))
+    return sorted(found)

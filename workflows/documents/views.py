@@ -1,26 +1,46 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from workflows.jurisdiction import visible
 from workflows.masking import mask_name
+from workflows.security import same_origin_preview
 
+from .authorities import site_authority_name
 from .models import IssuedDocument
 from .registry import KINDS
 
+# Seconds after which the "not ready yet" page reloads itself (and Retry-After for API clients).
+NOT_READY_RETRY_SECONDS = 3
 
+
+@same_origin_preview
 @require_GET
-def download(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored PDF, for users who may see the document's subject; 404 for everyone else."""
+def download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """The stored PDF, for users who may see the document's subject; 404 for everyone else.
+
+    While the PDF is still being rendered (after the issuing transaction committed) the answer
+    is 202 with a page that says so and reloads itself, never an error.
+    """
     document = IssuedDocument.objects.select_related("subject_type").filter(pk=pk).first()
     if document is None:
         raise Http404
     model = document.subject_type.model_class()
     if model is None or not visible(request.user, model).filter(pk=document.subject_id).exists():
         raise Http404
+    if not document.is_ready:
+        pending = render(
+            request,
+            "documents/not_ready.html",
+            {"document": document, "bureau_name": document.issuer.get("name") or site_authority_name(),
+             "retry_seconds": NOT_READY_RETRY_SECONDS},
+            status=202,
+        )
+        pending["Retry-After"] = str(NOT_READY_RETRY_SECONDS)
+        pending["Cache-Control"] = "no-store"
+        return pending
     response = FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -33,7 +53,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     document = IssuedDocument.objects.filter(verification_code=normalized).first()
     if document is None:
         response = render(
-            request, "documents/verify_not_found.html", {"bureau_name": settings.XIUHUA_BUREAU_NAME}, status=404
+            request, "documents/verify_not_found.html", {"bureau_name": site_authority_name()}, status=404
         )
     else:
         kind = KINDS.get(document.kind)
@@ -45,7 +65,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
                 "document": document,
                 "holder": holder,
                 "has_validity": bool(kind and kind.has_validity),
-                "bureau_name": settings.XIUHUA_BUREAU_NAME,
+                "bureau_name": document.issuer.get("name") or site_authority_name(),
             },
         )
     response["Cache-Control"] = "no-store"

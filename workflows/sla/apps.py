@@ -16,13 +16,17 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from workflows import calendar
+        from workflows.tasks import register_sweeper
 
         from . import examples, firing  # noqa: F401  (registers the sweeper and the drill's rules)
         from .flow import on_task_saved
         from .rules import sync_rules
         from .selectors import calendar_overlay
+        from .services import recompute_if_pending
 
         calendar.set_overlay_loader(calendar_overlay)
+        # A schedule saved while the broker was down still gets its recompute job.
+        register_sweeper(recompute_if_pending)
         # viewflow has no signal for task creation or cancellation; a saved task is the one
         # moment every node type passes through, so step clocks follow the task row
         # (any task class: process apps may use proxies).

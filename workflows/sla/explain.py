@@ -96,10 +96,17 @@ def _explain(clock: Clock) -> str:
         % {"used": clock.working_days_used, "paused": clock.working_days_paused}
     )
     if clock.provisional:
-        lines.append(
-            _(
-                "Provisional: the due date reaches a year whose holiday schedule has not been entered, "
-                "so that year was counted on weekdays only. It is recomputed when the schedule is entered."
-            )
-        )
+        lines.append(provisional_note(clock))
     return "\n".join(lines)
+
+
+def provisional_note(clock: Clock) -> str:
+    """Why a provisional date may still move, and by what alone."""
+    last = max(clock.due_date, clock.statutory_due_date or clock.due_date)
+    years = [year for year in range(clock.start_date.year, last.year + 1) if not calendar.has_schedule(year)]
+    return _(
+        "Provisional: the State Council has not yet published the holiday schedule of %(years)s. "
+        "The statutory holidays of that year under the National Holidays Regulations were skipped; "
+        "only its make-up working days and bridging days are unknown and may still move this date. "
+        "It is recomputed when the schedule is entered."
+    ) % {"years": ", ".join(str(y) for y in years) or "—"}

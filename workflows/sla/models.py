@@ -63,6 +63,8 @@ class HolidaySchedule(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Set by the recompute job once every open clock follows this version of the schedule.
+    recomputed_at = models.DateTimeField(_("open deadlines recomputed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -218,6 +220,13 @@ class Clock(models.Model):
         from .explain import explain_clock
 
         return explain_clock(self, language=language)
+
+    @property
+    def provisional_note(self) -> str:
+        """What a provisional date still depends on (empty when the date is final)."""
+        from .explain import provisional_note
+
+        return provisional_note(self) if self.provisional else ""
 
 
 def light_for(*, reference: dt.date, due_date: dt.date, yellow_date: dt.date) -> str:

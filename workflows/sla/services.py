@@ -9,18 +9,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import audit, calendar, clock
 from workflows.models import County, User
 
-from .models import Clock, ClockPause, ClockRule, Escalation, HolidaySchedule, MissingYearAlert, PauseReason, Unit
+from .models import (
+    Clock,
+    ClockPause,
+    ClockRule,
+    Escalation,
+    HolidaySchedule,
+    Light,
+    MissingYearAlert,
+    PauseReason,
+    Unit,
+)
 from .rules import get_rule
 
 ALREADY_STOPPED = _("This clock has already stopped.")
@@ -38,6 +49,12 @@ SCHEDULE_BAD_DATE = _("“%(line)s” is not a date (YYYY-MM-DD).")
 TAKE_OVER_NOT_ALLOWED = _("This step's overdue items are listed only; they cannot be taken over.")
 TAKE_OVER_TASK_CLOSED = _("The task of this overdue item is no longer open.")
 TAKE_OVER_NOT_YOURS = _("Only the role this item was escalated to, in its county, may take it over.")
+DUE_DATE_MOVED_TITLE = _("Due date moved: %(rule)s · %(subject)s")
+DUE_DATE_MOVED_BODY = _("The holiday schedule of %(year)s moved the due date from %(old)s to %(new)s.")
+SCHEDULE_CHANGED = _("The holiday schedule of %(year)s changed.")
+STATUTORY_DUE_DATE_MOVED = _("The statutory due date moved from %(old)s to %(new)s.")
+# A schedule saved longer ago than this without its job having run is queued again by the sweep.
+RECOMPUTE_GRACE_SECONDS = 300
 SCHEDULE_WORKDAY_WEEKDAY = _("%(date)s is a weekday; make-up working days are Saturdays or Sundays.")
 
 
@@ -112,6 +129,12 @@ def _apply_dates(item: Clock) -> Dates:
 
 def _alert_missing_years(years: frozenset[int]) -> None:
     """Tell administrators once per year that deadlines reach into a year nobody has entered."""
+    missing_years_alert(years=years)
+
+
+@transaction.atomic
+def missing_years_alert(*, years: frozenset[int]) -> None:
+    """Tell administrators once per year that a deadline needs a year nobody has entered."""
     from .notifications import notify
 
     for year in sorted(years):
@@ -321,20 +344,161 @@ def clock_extend(*, clock: Clock, working_days: int, reason: str, acting_user: U
     return item
 
 
-def clocks_recompute(*, queryset: Any = None) -> int:
-    """Recompute the stored dates of open clocks (after a schedule changed); returns how many changed."""
-    qs = queryset if queryset is not None else Clock.objects.filter(stopped_at__isnull=True)
+RECOMPUTE_BATCH = 100
+RECOMPUTED_FIELDS = ["due_date", "statutory_due_date", "yellow_date", "provisional"]
+
+
+def clocks_recompute(
+    *, year: int | None = None, acting_user: User | None = None, queryset: Any = None, batch_size: int = RECOMPUTE_BATCH
+) -> int:
+    """Recompute the stored dates of open clocks after the calendar changed; returns how many moved.
+
+    Runs in the background job (``tasks.recompute_clocks``), never in a web request. Clocks go
+    in id order, a batch per short transaction that locks only that batch's rows, so a clerk
+    pausing a clock waits for one batch at most. For each clock whose due date or statutory due
+    date moved: one audit row, a notification to its holder, and ``signals.deadline_moved`` for
+    the process apps, all in the batch's transaction. A clock whose dates already match is left
+    alone, which makes the job safe to run twice.
+    """
+    base = (queryset if queryset is not None else Clock.objects.all()).filter(stopped_at__isnull=True)
+    moved = 0
+    last = 0
+    while True:
+        ids = list(base.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return moved
+        last = ids[-1]
+        moved += _recompute_batch(ids=ids, year=year, acting_user=acting_user)
+
+
+@transaction.atomic
+def _recompute_batch(*, ids: list[int], year: int | None, acting_user: User | None) -> int:
+    items = list(
+        Clock.objects.filter(pk__in=ids, stopped_at__isnull=True)
+        .select_for_update(of=("self",))
+        .select_related("rule", "assignee", "county")
+        .prefetch_related("subject")
+        .order_by("pk")
+    )
     changed: list[Clock] = []
-    for item in qs.select_related("rule").iterator(chunk_size=2000):
+    moved: list[tuple[Clock, dt.date, dt.date | None]] = []
+    for item in items:
         before = (item.due_date, item.statutory_due_date, item.yellow_date, item.provisional)
         _apply_dates(item)
         if before != (item.due_date, item.statutory_due_date, item.yellow_date, item.provisional):
             changed.append(item)
-        if len(changed) >= 2000:
-            Clock.objects.bulk_update(changed, ["due_date", "statutory_due_date", "yellow_date", "provisional"])
-            changed = []
-    Clock.objects.bulk_update(changed, ["due_date", "statutory_due_date", "yellow_date", "provisional"])
-    return len(changed)
+        if before[:2] != (item.due_date, item.statutory_due_date):
+            moved.append((item, before[0], before[1]))
+    Clock.objects.bulk_update(changed, RECOMPUTED_FIELDS)
+    for item, old_due, old_statutory in moved:
+        _deadline_moved(item=item, old_due=old_due, old_statutory=old_statutory, year=year, acting_user=acting_user)
+    return len(moved)
+
+
+def _deadline_moved(
+    *, item: Clock, old_due: dt.date, old_statutory: dt.date | None, year: int | None, acting_user: User | None
+) -> None:
+    from .firing import escalation_targets
+    from .notifications import notify
+    from .signals import deadline_moved
+
+    subject = item.subject
+    withdrawn = _withdraw_firings(item)
+    audit.record(
+        actor=acting_user,
+        action="sla.clock_recompute",
+        obj=subject or item,
+        county=item.county,
+        reason=str(SCHEDULE_CHANGED % {"year": year}) if year else "",
+        data={
+            "clock": item.pk,
+            "year": year,
+            "old_due": old_due,
+            "new_due": item.due_date,
+            "old_statutory_due": old_statutory,
+            "new_statutory_due": item.statutory_due_date,
+            "provisional": item.provisional,
+            "withdrawn": withdrawn,
+        },
+    )
+    values = {
+        "rule": item.rule.display_title,
+        "subject": item.subject_label,
+        "old": old_due.isoformat(),
+        "new": item.due_date.isoformat(),
+        "year": year or "",
+    }
+    body = str(DUE_DATE_MOVED_BODY % values)
+    if old_statutory != item.statutory_due_date and item.statutory_due_date is not None:
+        body += "\n" + str(
+            STATUTORY_DUE_DATE_MOVED
+            % {"old": old_statutory.isoformat() if old_statutory else "—", "new": item.statutory_due_date.isoformat()}
+        )
+    notify(
+        users=[item.assignee] if item.assignee else escalation_targets(item),
+        subject_obj=subject,
+        title=str(DUE_DATE_MOVED_TITLE % values),
+        body=body,
+        level="warning" if item.due_date < old_due else "info",
+        url=item.subject_url,
+    )
+    deadline_moved.send(
+        sender=Clock,
+        clock=item,
+        old_due=old_due,
+        new_due=item.due_date,
+        old_statutory_due=old_statutory,
+        new_statutory_due=item.statutory_due_date,
+        acting_user=acting_user,
+        year=year,
+    )
+
+
+def _withdraw_firings(item: Clock) -> list[str]:
+    """Warnings that fired on the old date but the new one no longer reaches: they fire again when due.
+
+    A red level withdrawn takes its escalation with it (the item leaves the chief's overdue
+    list) and the yellow warning it made moot; the sweep fires each level once it is reached.
+    """
+    reference = item.reference_date
+    withdraw: list[str] = []
+    if reference <= item.due_date:
+        withdraw.append(Light.RED)
+    if reference < item.yellow_date:
+        withdraw.append(Light.YELLOW)
+    fired = set(item.firings.filter(level__in=withdraw).values_list("level", flat=True))
+    if Light.RED in fired:
+        Escalation.objects.filter(clock=item).delete()
+        # Red fired first (the sweep was down) marked yellow as skipped: it may fire now.
+        fired |= set(item.firings.filter(level=Light.YELLOW, skipped=True).values_list("level", flat=True))
+    if fired:
+        item.firings.filter(level__in=fired).delete()
+    return sorted(fired)
+
+
+def _enqueue_recompute(year: int, acting_user_id: int | None) -> None:
+    from .tasks import recompute_clocks
+
+    recompute_clocks.delay(year=year, acting_user_id=acting_user_id)
+
+
+def recompute_if_pending() -> int:
+    """Sweeper: a saved schedule whose job never ran (broker down at the save) is recomputed now."""
+    cutoff = clock.now() - dt.timedelta(seconds=RECOMPUTE_GRACE_SECONDS)
+    pending = HolidaySchedule.objects.filter(updated_at__lt=cutoff).filter(
+        models.Q(recomputed_at__isnull=True) | models.Q(recomputed_at__lt=models.F("updated_at"))
+    )
+    years = list(pending.values_list("year", flat=True))
+    for year in years:
+        _enqueue_recompute(year, None)
+    return len(years)
+
+
+def schedules_mark_recomputed(*, started_at: dt.datetime) -> None:
+    """The job recomputed every open clock with every schedule saved before ``started_at``."""
+    HolidaySchedule.objects.filter(updated_at__lte=started_at).filter(
+        models.Q(recomputed_at__isnull=True) | models.Q(recomputed_at__lt=models.F("updated_at"))
+    ).update(recomputed_at=started_at)
 
 
 def parse_schedule_lines(*, year: int, text: str, field: str) -> list[dt.date]:
@@ -359,7 +523,7 @@ def parse_schedule_lines(*, year: int, text: str, field: str) -> list[dt.date]:
 def holiday_schedule_save(
     *, year: int, holidays: str, workdays: str, notice: str = "", acting_user: User
 ) -> HolidaySchedule:
-    """Enter or correct a year's schedule; every open clock is recomputed (provisional marks drop)."""
+    """Enter or correct a year's schedule; a background job then recomputes every open clock."""
     holiday_dates = parse_schedule_lines(year=year, text=holidays, field="holidays")
     workday_dates = parse_schedule_lines(year=year, text=workdays, field="workdays")
     both = sorted(set(holiday_dates) & set(workday_dates))
@@ -375,10 +539,13 @@ def holiday_schedule_save(
             "updated_by": acting_user,
         },
     )
-    # This process sees the new year at once; the others reload within calendar.OVERLAY_TTL_SECONDS.
+    # This process sees the new year at once; the others reload within calendar.OVERLAY_TTL_SECONDS
+    # (the recompute job reloads at its start).
     calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
-    changed = clocks_recompute()
+    # Every open clock is recomputed by one background job after commit, not in this request;
+    # if the broker is down now, the sweep finds the schedule not yet recomputed and queues it.
+    transaction.on_commit(partial(_enqueue_recompute, year, acting_user.pk), robust=True)
     MissingYearAlert.objects.filter(year=year).delete()
     audit.record(
         actor=acting_user,
@@ -388,7 +555,6 @@ def holiday_schedule_save(
             "year": year,
             "holidays": [d.isoformat() for d in holiday_dates],
             "workdays": [d.isoformat() for d in workday_dates],
-            "clocks_recomputed": changed,
         },
     )
     return schedule

@@ -20,6 +20,9 @@ def _permission(dotted: str) -> Permission:
 def sync_roles() -> None:
     """Make groups and their permissions match workflows.roles.ROLES exactly."""
     ensure_counties()
+    from workflows.documents.authorities import ensure_authorities
+
+    ensure_authorities()
     for role in ROLES.values():
         group, _ = Group.objects.get_or_create(name=role.group_name)
         group.permissions.set([_permission(p) for p in role.permissions])

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from workflows import clock
 from workflows.models import County
 
+from ...authorities import authority_for
 from ...models import public_verify_url
 from ...registry import KINDS
 from ...rendering import render_document
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             if options["issue"]:
                 pdf, number, verify = self._issue(code, county, sample)
             else:
-                number = kind.format_number(county, clock.today().year, 1)
+                issuer = authority_for(county=county, kind=code).snapshot()
+                number = kind.format_number(issuer["number_prefix"], clock.today().year, 1)
                 verify = public_verify_url("SAMPLE" + code.upper().replace("_", "")[:10])
                 pdf = render_document(
                     kind=kind,
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                     verification_code="SAMPLE",
                     verify_url=verify,
                     county_name=county.name,
+                    issuer=issuer,
                     valid_from=sample.valid_from,
                     valid_until=sample.valid_until,
                     sample=True,
@@ -63,7 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{path}  {kind.title}  {number}  {verify}")
 
     def _issue(self, code: str, county: County, sample: Any) -> tuple[bytes, str, str]:
-        from ...services import document_issue
+        from ...services import document_issue, document_pdf_bytes
 
         # The county row stands in as the subject: samples belong to no application or case.
         document = document_issue(
@@ -76,5 +79,5 @@ class Command(BaseCommand):
             valid_from=sample.valid_from,
             valid_until=sample.valid_until,
         )
-        with document.pdf.open("rb") as handle:
-            return handle.read(), document.number, document.public_verify_url
+        # Rendered here rather than by the worker: the command hands the PDF over at once.
+        return document_pdf_bytes(document), document.number, document.public_verify_url
