@@ -16,12 +16,13 @@ class OutdoorAdsConfig(AppConfig):
 
         from workflows.tasks import register_sweeper
 
-        from . import services, steps
+        from . import actions, services, steps
         from .defaults import ensure_facility_types
 
         post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
 
         steps.register()
+        actions.register()
         register_sweeper(services.supplements_expire_due)
         register_sweeper(services.renewals_deem_granted)
         register_sweeper(services.expiry_reminders_send)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .actions import actions_of, collections
 from .formschema import form_schema, openapi30
 from .taskapi import registered_steps, step_key
 
@@ -21,10 +22,11 @@ def component_name(key: str) -> str:
 
 
 def add_step_schemas(result: dict[str, Any], generator: Any, request: Any, public: Any) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _add_action_schemas(result, schemas)
     operation = result.get("paths", {}).get(COMPLETE_PATH, {}).get("post")
     if operation is None:
         return result
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
     mapping: dict[str, str] = {}
     for step in sorted(registered_steps(), key=lambda s: step_key(s.node)):
         key = step_key(step.node)
@@ -46,3 +48,20 @@ def add_step_schemas(result: dict[str, Any], generator: Any, request: Any, publi
         "content": {"application/json": {"schema": body}, "multipart/form-data": {"schema": body}},
     }
     return result
+
+
+def _add_action_schemas(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Each registered action's path gets its form as the POST body."""
+    paths = result.get("paths", {})
+    for collection in collections():
+        for action in actions_of(collection):
+            operation = paths.get(f"/api/{collection}/{{id}}/actions/{action.name}/", {}).get("post")
+            if operation is None:
+                continue
+            name = component_name(f"action {collection} {action.name}")
+            schemas[name] = openapi30(form_schema(action.form_class, enumerate_models=False, title=str(action.title)))
+            ref = {"$ref": f"#/components/schemas/{name}"}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
+            }
