@@ -14,6 +14,7 @@ class OutdoorAdsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from workflows.events import register_event
         from workflows.tasks import register_sweeper
 
         from . import actions, services, steps
@@ -23,6 +24,9 @@ class OutdoorAdsConfig(AppConfig):
 
         steps.register()
         actions.register()
+        register_event("application.acceptance.accept", "application.accepted")
+        register_event("application.decision.grant", "application.decided")
+        register_event("application.decision.refuse", "application.decided")
         register_sweeper(services.supplements_expire_due)
         register_sweeper(services.renewals_deem_granted)
         register_sweeper(services.expiry_reminders_send)

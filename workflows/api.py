@@ -106,6 +106,7 @@ urlpatterns = [
     path("", include("workflows.taskapi")),
     path("", include("workflows.refapi")),
     path("", include("workflows.documents.api")),
+    path("", include("workflows.events")),
     *action_urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: no inline script, so the CSP stays strict.
