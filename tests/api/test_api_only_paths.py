@@ -29,6 +29,7 @@ class ApiDriver(Driver):
 
         super().__init__(lambda username: token_client(username), users, Case.objects.get(pk=case_id))
         self.case_id = case_id
+        self.rules_seen: dict[str, list[dict[str, Any]]] = {}
 
     def client(self, username: str) -> APIClient:  # type: ignore[override]
         return super().client(username)  # type: ignore[return-value]
@@ -45,6 +46,7 @@ class ApiDriver(Driver):
             assert claimed.status_code == 200, (node, claimed.content)
         described = self.client(username).get(f"/api/tasks/{task['id']}/").json()
         assert described["assignee"] == username and described["form"]["type"] == "object"
+        self.rules_seen[node] = described["rules"]
         return task
 
     def attempt(self, username: str, node: str, data: dict[str, Any]) -> Any:
@@ -83,6 +85,10 @@ def test_case_from_report_to_archive_over_the_api(demo_users: dict[str, Any]) ->
     d = ApiDriver(demo_users, reported.json()["id"])
     assert d.active_nodes() == ["verify"]
     to_decision(d)
+    # The decision step showed the rules the service checks, each citing its article, all met.
+    decision_rules = d.rules_seen["decision"]
+    assert decision_rules and all(r["article"] for r in decision_rules)
+    assert all(r["open"] and r["state"] == "met" for r in decision_rules), decision_rules
     d.disclose()
     clock.set_now(at(2026, 3, 25, 10))
     assert d.site_check(complied=True).status_code == 200
