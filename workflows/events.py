@@ -74,8 +74,11 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def _schedule(event_id: int) -> None:
+    hooks = list(Webhook.objects.filter(active=True))
+    if not hooks:
+        return
     kind = Event.objects.filter(pk=event_id).values_list("kind", flat=True).first()
-    for hook in Webhook.objects.filter(active=True):
+    for hook in hooks:
         if kind is not None and hook.wants(kind):
             deliver_event.delay(hook.pk, event_id)
 
