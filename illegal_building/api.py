@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outdoor_ads.models import PermitApplication
+from workflows.apiconv import idempotent
+from workflows.documents.api import document_links
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
@@ -135,6 +137,7 @@ class CaseListCreateView(ListAPIView):
         return selectors.case_list(user=self.request.user)
 
     @extend_schema(request=FieldReportSerializer, responses={201: CaseSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         if not (has_role(request.user, "patrol") or has_role(request.user, "officer")):
             return Response({"detail": "only patrol and enforcement officers report"}, status=status.HTTP_403_FORBIDDEN)
@@ -162,7 +165,7 @@ class CaseListCreateView(ListAPIView):
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-def case_payload(case: Case, user: Any) -> dict[str, Any]:
+def case_payload(case: Case, request: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict(CaseSerializer(case).data)
     data["party"] = {
         "name": case.party_name,
@@ -212,21 +215,7 @@ def case_payload(case: Case, user: Any) -> dict[str, Any]:
         }
         for c in sla_selectors.clocks_for(case).select_related("rule")
     ]
-    data["documents"] = [
-        {
-            "kind": doc.kind,
-            "title": doc.title,
-            "number": doc.number,
-            "status": doc.status,
-            "issued_at": doc.issued_at,
-            # null until the PDF is rendered (after the issuing commit)
-            "ready": doc.is_ready,
-            "sha256": doc.sha256 or None,
-            "download_url": doc.ready_download_url,
-            "verify_url": doc.get_verify_url(),
-        }
-        for doc in documents_for(case)
-    ]
+    data["documents"] = document_links(request, documents_for(case))
     return data
 
 
@@ -234,7 +223,7 @@ class CaseDetailView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="A case with its timeline, gates, clocks and tasks")
     def get(self, request: Request, pk: int) -> Response:
         case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
-        return Response(case_payload(case, request.user))
+        return Response(case_payload(case, request))
 
 
 class ChallengeSerializer(serializers.Serializer):
@@ -329,7 +318,7 @@ class HearingRequestView(APIView):
                 )
         except GateRefused as refused:
             return _refused(refused)
-        return Response(case_payload(case, request.user), status=status.HTTP_201_CREATED)
+        return Response(case_payload(case, request), status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

@@ -12,6 +12,8 @@ class IllegalBuildingConfig(AppConfig):
     verbose_name = _("Illegal-construction cases")
 
     def ready(self) -> None:
+        from workflows.events import register_event
+
         from . import (
             clocks,  # noqa: F401  (declares the case's time limits)
             labels,
@@ -20,6 +22,8 @@ class IllegalBuildingConfig(AppConfig):
 
         register()
         labels.register()
+        register_event("case.demolition_decision", "case.decided")
+        register_event("case.execute", "case.executed")
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

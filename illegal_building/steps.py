@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflows.actions import register_action, register_collection
 from workflows.calendar import CalendarDataMissing
 from workflows.flowviews import task_execution
 from workflows.models import User
-from workflows.taskapi import register_step
+from workflows.taskapi import register_rules, register_step
 
 from . import forms, services
 from .gates import GateRefused
@@ -374,10 +375,55 @@ def _complete_for(name: str) -> Callable[..., None]:
     return complete
 
 
+def _rules(*, task: Any) -> list[dict[str, Any]]:
+    """The rules guarding this task's act, judged now (the same ones the service checks)."""
+    from .rules import states
+
+    return [
+        {"code": r.code, "title": r.title, "article": r.citation, "state": r.state, "open": r.state == "met",
+         "detail": r.detail, "from_date": r.from_date}
+        for r in states(_case_of(task), [task.flow_task.name])
+    ]
+
+
+def _visible_case(user: Any, pk: int) -> Case:
+    from workflows.jurisdiction import get_visible_or_404
+
+    from . import selectors
+
+    return get_visible_or_404(user, selectors.visible_cases(user), pk=pk)  # type: ignore[no-any-return]
+
+
+def _record_action(name: str, record: Step) -> None:
+    def form(data: Any, files: Any, *, subject: Case, user: Any) -> Any:
+        return record.form_class(data, files, case=subject, user=user)  # type: ignore[arg-type]
+
+    def perform(*, subject: Case, acting_user: User, data: dict[str, Any]) -> object:
+        try:
+            return record.perform(subject, acting_user, data)
+        except GateRefused as refused:
+            raise ValidationError({refused.field or NON_FIELD_ERRORS: [str(refused.message)]}) from refused
+
+    def allowed(*, subject: Case, user: Any) -> bool:
+        from workflows.roles import has_role
+
+        open_case = subject.stage not in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}
+        return open_case and any(has_role(user, role) for role in record.roles)
+
+    register_action(
+        "cases", name, title=record.title, form_class=record.form_class, form=form, perform=perform, allowed=allowed
+    )
+
+
 def register() -> None:
-    """Give every human node its form and service in the shared registry (web page and task API)."""
+    """Give every human node its form and service in the shared registry (web page and task API),
+    and every record (RECORDS, the case page's record forms) to the action registry (API)."""
     from .flows import CaseFlow
 
+    register_rules(CaseFlow, _rules)
+    register_collection("cases", lookup=_visible_case)
+    for name, record in RECORDS.items():
+        _record_action(name, record)
     for name, step in STEPS.items():
         register_step(
             getattr(CaseFlow, name),

@@ -9,20 +9,19 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.apiconv import errors_response, idempotent, validation_errors
+from workflows.documents.api import document_links
 from workflows.jurisdiction import get_visible_or_404
 from workflows.pagination import paged_schema, paginated
 from workflows.parsers import ObjectJSONParser
 
-from . import forms, selectors, services
+from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
-
-
-def _errors(exc: ValidationError) -> dict[str, Any]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 def clock_data(item: Any) -> dict[str, Any] | None:
@@ -57,7 +56,8 @@ def application_brief(application: PermitApplication) -> dict[str, Any]:
     }
 
 
-def application_full(application: PermitApplication, user: Any) -> dict[str, Any]:
+def application_full(application: PermitApplication, request: Any) -> dict[str, Any]:
+    user = request.user
     context = selectors.application_context(application=application, user=user)
     data = application_brief(application)
     data.update(
@@ -84,21 +84,7 @@ def application_full(application: PermitApplication, user: Any) -> dict[str, Any
             else None,
             "current_steps": [str(task.flow_task.task_title) for task in context["open_tasks"]],
             "clock": clock_data(context["overall_clock"]),
-            "documents": [
-                {
-                    "kind": d.kind,
-                    "title": d.title,
-                    "number": d.number,
-                    "status": d.status,
-                    "issued_at": d.issued_at,
-                    # null until the PDF is rendered (after the issuing commit)
-                    "ready": d.is_ready,
-                    "download_url": d.ready_download_url,
-                    "verify_url": d.get_verify_url(),
-                    "sha256": d.sha256 or None,
-                }
-                for d in context["documents"]
-            ],
+            "documents": document_links(request, context["documents"]),
             "timeline": [
                 {"at": e["at"], "event": e["label"], "actor": e["actor"], "reason": e["reason"]}
                 for e in context["timeline"]
@@ -150,6 +136,74 @@ ApplicationDetail = inline_serializer(
 )
 
 
+class MaterialSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Upload the files as material_<code>")
+    title = serializers.CharField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
+
+
+class UploadLimitsSerializer(serializers.Serializer):
+    max_bytes = serializers.IntegerField()
+    max_files_per_item = serializers.IntegerField()
+    max_files_per_application = serializers.IntegerField()
+    max_image_pixels = serializers.IntegerField()
+    types = serializers.ListField(child=serializers.CharField(), help_text="MIME types, judged by content")
+
+
+class FacilityTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    max_validity_days = serializers.IntegerField()
+    hearing_required = serializers.BooleanField()
+    survey_always = serializers.BooleanField()
+    survey_min_area = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    survey_min_height = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    materials = MaterialSerializer(many=True)
+    upload_limits = UploadLimitsSerializer()
+
+
+def upload_limits() -> dict[str, Any]:
+    """The materials' upload policy, read from where the forms check it (workflows.uploads)."""
+    policy = uploads.MATERIALS
+    return {
+        "max_bytes": policy.max_bytes,
+        "max_files_per_item": policy.max_files,
+        "max_files_per_application": uploads.MAX_FILES_PER_APPLICATION,
+        "max_image_pixels": policy.max_pixels,
+        "types": sorted(policy.types),
+    }
+
+
+class FacilityTypeListView(APIView):
+    """Public: what an applicant must know before applying (no login needed)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Facility (licence) types with their materials checklists and upload limits",
+        responses=FacilityTypeSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        limits = upload_limits()
+        rows = [
+            {
+                "code": ft.code,
+                "name": ft.name,
+                "max_validity_days": ft.max_validity_days,
+                "hearing_required": ft.hearing_required,
+                "survey_always": ft.survey_always,
+                "survey_min_area": ft.survey_min_area,
+                "survey_min_height": ft.survey_min_height,
+                "materials": [
+                    {"code": m.code, "title": m.title, "required": m.required} for m in ft.requirements.all()
+                ],
+                "upload_limits": limits,
+            }
+            for ft in FacilityType.objects.filter(active=True).prefetch_related("requirements")
+        ]
+        return Response(FacilityTypeSerializer(rows, many=True).data)
+
+
 class PermitApplicationListView(APIView):
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
@@ -193,30 +247,29 @@ class PermitApplicationListView(APIView):
             403: OpenApiResponse(),
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         if not request.user.has_perm("outdoor_ads.add_permitapplication"):
             raise PermissionDenied
         code = request.data.get("facility_type", "")  # type: ignore[union-attr]
         facility_type = FacilityType.objects.filter(code=code, active=True).first()
         if facility_type is None:
-            return Response(
-                {"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return errors_response({"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]})
         form = forms.ApplicationForm(request.data, request.FILES, facility_type=facility_type)
         if not form.is_valid():
-            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(form.errors)
         try:
             application = services.application_submit(acting_user=request.user, **form.service_kwargs())  # type: ignore[arg-type]
         except ValidationError as exc:
-            return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        return Response(application_full(application, request.user), status=status.HTTP_201_CREATED)
+            return errors_response(validation_errors(exc))
+        return Response(application_full(application, request), status=status.HTTP_201_CREATED)
 
 
 class PermitApplicationDetailView(APIView):
     @extend_schema(summary="Status, timeline, clock and documents of one application", responses=ApplicationDetail)
     def get(self, request: Request, pk: int) -> Response:
         application = get_visible_or_404(request.user, PermitApplication, pk=pk)
-        return Response(application_full(application, request.user))
+        return Response(application_full(application, request))
 
 
 class PermitSupplementView(APIView):
@@ -236,10 +289,10 @@ class PermitSupplementView(APIView):
         if application.applicant_id != request.user.pk:
             raise PermissionDenied
         if application.status != PermitApplication.Status.SUPPLEMENT:
-            return Response({"__all__": [str(services.NO_SUPPLEMENT_PENDING)]}, status=status.HTTP_400_BAD_REQUEST)
+            return errors_response({"detail": str(services.NO_SUPPLEMENT_PENDING)}, status.HTTP_409_CONFLICT)
         form = forms.SupplementAnswerForm(request.data, request.FILES, application=application)
         if not form.is_valid():
-            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(form.errors)
         try:
             services.application_supplement_answer(
                 application=application,
@@ -248,9 +301,9 @@ class PermitSupplementView(APIView):
                 note=form.cleaned_data.get("note", ""),
             )
         except ValidationError as exc:
-            return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(validation_errors(exc))
         application.refresh_from_db()
-        return Response(application_full(application, request.user))
+        return Response(application_full(application, request))
 
 
 class PermitWithdrawView(APIView):
@@ -270,12 +323,13 @@ class PermitWithdrawView(APIView):
                 reason=str(request.data.get("reason", "")),  # type: ignore[union-attr]
             )
         except ValidationError as exc:
-            return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(validation_errors(exc))
         application.refresh_from_db()
-        return Response(application_full(application, request.user))
+        return Response(application_full(application, request))
 
 
 urlpatterns = [
+    path("facility-types/", FacilityTypeListView.as_view(), name="api-facility-types"),
     path("permits/", PermitApplicationListView.as_view(), name="api-permits"),
     path("permits/<int:pk>/", PermitApplicationDetailView.as_view(), name="api-permit-detail"),
     path("permits/<int:pk>/supplement/", PermitSupplementView.as_view(), name="api-permit-supplement"),

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from .models import Webhook
 from .security import audit_unlock
 
 
@@ -29,3 +30,10 @@ class UnlockingAccessAttemptAdmin(AccessAttemptAdmin):
 
 # AXES_ENABLE_ADMIN is off so this subclass is the one registered.
 admin.site.register(AccessAttempt, UnlockingAccessAttemptAdmin)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Platforms that receive events (signed with the secret; see workflows.events)."""
+
+    list_display = ["url", "kinds", "active"]

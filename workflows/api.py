@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .actions import action_urlpatterns
 from .roles import roles_of
 from .security import lockout_message
 
@@ -103,6 +104,10 @@ urlpatterns = [
     path("auth/logout-all/", TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("workflows.taskapi")),
+    path("", include("workflows.refapi")),
+    path("", include("workflows.documents.api")),
+    path("", include("workflows.events")),
+    *action_urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: no inline script, so the CSP stays strict.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

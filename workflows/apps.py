@@ -14,13 +14,17 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import (
+            checks,  # noqa: F401  (registers system checks)
+            events,
+        )
         from .security import audit_lockout
 
         user_locked_out.connect(audit_lockout, dispatch_uid="xiuhua-audit-lockout")
         from .viewflow_strings import label_viewflow_columns
 
         label_viewflow_columns()
+        events.connect()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from .selectors import task_home_sections

@@ -147,8 +147,12 @@ def record(
     One INSERT and no lock: the row commits or rolls back with the caller's transaction, and
     the sealing task chains it once committed.
     """
+    from .events import from_audit
+
     entry = prepare(actor=actor, action=action, obj=obj, reason=reason, data=data, county=county)
     entry.save(force_insert=True)
+    # The outbox event (if this action is one platforms follow) commits with the act.
+    from_audit(action=action, obj=obj, data=data)
     return entry
 
 

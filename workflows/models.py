@@ -191,3 +191,58 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.year}: {self.last}"
+
+
+class IdempotencyKey(models.Model):
+    """A creating API request already answered: its key, caller, body hash and response (replayed)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class Event(models.Model):
+    """An outbox row for platforms mirroring progress: written in the transaction of the act."""
+
+    kind = models.CharField(max_length=50, db_index=True)
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict)
+    created = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.kind}"
+
+
+class Webhook(models.Model):
+    """Where events are pushed (POST, JSON, ``X-Xiuhua-Signature: sha256=<HMAC of the body>``)."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=200)
+    kinds = models.CharField(_("event kinds"), max_length=500, blank=True, help_text=_("Comma-separated; empty: all"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, kind: str) -> bool:
+        wanted = [k.strip() for k in self.kinds.split(",") if k.strip()]
+        return not wanted or kind in wanted

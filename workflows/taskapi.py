@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -38,6 +39,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .apiconv import errors_response, validation_errors
 from .concurrency import retry_once
 from .flowviews import (
     TASK_NOT_YOURS,
@@ -48,6 +50,9 @@ from .flowviews import (
     subject_visible,
     task_process_link,
 )
+from .formschema import form_schema
+
+WRONG_STEP = _("This body is for another step than the task's.")
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,30 @@ class Step:
 
 
 _STEPS: dict[Any, Step] = {}
+
+# flow class -> rules(task) -> [{"code", "title", "open", "detail"}]: the legal preconditions
+# the process app checks before the step's service writes anything, with their current state.
+_RULES: dict[Any, Callable[..., list[dict[str, Any]]]] = {}
+
+
+def register_rules(flow_class: Any, provider: Callable[..., list[dict[str, Any]]]) -> None:
+    """A process app tells the API which rules apply to a task of its flow (``provider(task=...)``)."""
+    _RULES[flow_class] = provider
+
+
+def rules_for(task: Any) -> list[dict[str, Any]]:
+    provider = _RULES.get(task.flow_task.flow_class)
+    return provider(task=task) if provider is not None else []
+
+
+def step_key(node: Any) -> str:
+    """Unique across processes: ``<app>/<flow>:<node>`` (the discriminator of /complete/ bodies)."""
+    flow = node.flow_class.instance
+    return f"{flow.app_label}/{flow.flow_label}:{node.name}"
+
+
+def registered_steps() -> list[Step]:
+    return list(_STEPS.values())
 
 
 def register_step(
@@ -183,6 +212,7 @@ def serialize_task(task: Any) -> dict[str, Any]:
         "subject": str(subject) if subject is not None else "",
         "summary": str(getattr(subject, "worklist_summary", "") or ""),
         "step": task.flow_task.name,
+        "step_key": step_key(task.flow_task),
         "title": str(task.flow_task.task_title),
         "status": task.status,
         "assignee": owner.get_username() if owner else None,
@@ -207,6 +237,7 @@ class TaskSerializer(serializers.Serializer):
     subject = serializers.CharField()
     summary = serializers.CharField()
     step = serializers.CharField()
+    step_key = serializers.CharField(help_text="`step` of the /complete/ body schema for this step")
     title = serializers.CharField()
     status = serializers.CharField()
     assignee = serializers.CharField(allow_null=True)
@@ -218,6 +249,61 @@ class TaskSerializer(serializers.Serializer):
 
 
 ConflictSerializer = inline_serializer("TaskConflict", {"detail": serializers.CharField()})
+
+
+class RuleStateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    article = serializers.CharField(allow_blank=True, help_text="The legal article the rule cites")
+    state = serializers.CharField(help_text="e.g. met, not_yet, refused")
+    open = serializers.BooleanField(help_text="true: the rule lets the step through now")
+    detail = serializers.CharField(allow_blank=True)
+    from_date = serializers.DateField(allow_null=True, help_text="When a not-yet rule opens, if known")
+
+
+class TaskDetailSerializer(TaskSerializer):
+    form = serializers.JSONField(help_text="JSON Schema of the step's form (types, required, choices, files)")
+    rules = RuleStateSerializer(many=True)
+
+
+def describe_task(task: Any, user: Any) -> dict[str, Any]:
+    step = step_for(task.flow_task)
+    assert step is not None  # noqa: S101 (only registered steps reach here)
+    data = serialize_task(task)
+    form = step.form_class(task=task, user=user)
+    data["form"] = form_schema(form, title=str(task.flow_task.task_title))
+    data["decisions"] = step_decisions(form)
+    data["rules"] = [
+        {
+            "code": r["code"],
+            "title": str(r["title"]),
+            "article": str(r.get("article") or ""),
+            "state": str(r.get("state") or ("met" if r["open"] else "refused")),
+            "open": bool(r["open"]),
+            "detail": str(r.get("detail") or ""),
+            "from_date": r.get("from_date"),
+        }
+        for r in rules_for(task)
+    ]
+    return data
+
+
+def step_decisions(form: Any) -> list[dict[str, str]]:
+    """The decisions this task accepts now (a form may narrow them, e.g. one supplement notice only)."""
+    decision = form.fields.get("decision")
+    if decision is None:
+        return []
+    return [{"code": str(code), "label": str(label)} for code, label in decision.choices if code]
+
+
+class TaskDetailView(APIView):
+    @extend_schema(
+        summary="One task, self-described: its form as JSON Schema, its decisions and the rules that apply",
+        responses={200: TaskDetailSerializer(), 404: OpenApiResponse(description="not found or not visible")},
+    )
+    def get(self, request: Request, task_id: int) -> Response:
+        task = _task_or_404(request.user, task_id)
+        return Response(describe_task(task, request.user))
 
 
 class TaskListView(ListAPIView):
@@ -297,9 +383,12 @@ class TaskCompleteView(APIView):
             return Response({"detail": str(TaskConflict().message)}, status=status.HTTP_409_CONFLICT)
         if task.status == STATUS.NEW and not task.flow_task.can_assign(request.user, task):
             return Response({"detail": str(TASK_NOT_YOURS)}, status=status.HTTP_403_FORBIDDEN)
+        given = request.data.get("step")  # type: ignore[union-attr]
+        if given not in (None, "", step_key(task.flow_task), task.flow_task.name):
+            return errors_response({"step": [str(WRONG_STEP)]})
         form = step.form_class(request.data, request.FILES, task=task, user=request.user)
         if not form.is_valid():
-            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(form.errors)
         try:
             step.complete(task=task, acting_user=request.user, data=form.cleaned_data)
         except TaskConflict as exc:
@@ -307,14 +396,14 @@ class TaskCompleteView(APIView):
         except PermissionDenied as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            return errors_response(validation_errors(exc))
         task.refresh_from_db()
         return Response({"id": task.pk, "status": task.status})
 
 
 urlpatterns = [
     path("tasks/", TaskListView.as_view(), name="api-tasks"),
+    path("tasks/<int:task_id>/", TaskDetailView.as_view(), name="api-task"),
     path("tasks/<int:task_id>/claim/", TaskClaimView.as_view(), name="api-task-claim"),
     path("tasks/<int:task_id>/release/", TaskReleaseView.as_view(), name="api-task-release"),
     path("tasks/<int:task_id>/complete/", TaskCompleteView.as_view(), name="api-task-complete"),
