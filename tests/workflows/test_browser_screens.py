@@ -154,7 +154,13 @@ def test_pdf_previews_in_a_frame_and_the_public_check_of_a_permit(
             page.locator('[data-testid="attachments"] summary').first.click()
         response = framed.value
         assert response.status == 200 and response.header_value("x-frame-options") == "SAMEORIGIN"
-        frame_urls = [frame.url for frame in page.frames]
+        # The response arrives before the frame commits its navigation: give it a moment to show.
+        frame_urls: list[str] = []
+        for _ in range(50):
+            frame_urls = [frame.url for frame in page.frames]
+            if any(re.search(r"/ads/attachments/\d+/", url) for url in frame_urls):
+                break
+            page.wait_for_timeout(100)
         assert any(re.search(r"/ads/attachments/\d+/", url) for url in frame_urls), frame_urls
         context.close()
 
