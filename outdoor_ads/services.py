@@ -267,16 +267,24 @@ def overall_clock(application: PermitApplication) -> Any:
 def _start_overall_clock(application: PermitApplication, acting_user: User) -> Any:
     from workflows.sla.services import clock_start
 
-    arrived = timezone.localtime(application.submitted_at).date()
-    # ALL art. 32: a late acceptance decision counts as acceptance on the day the application arrived.
-    late = calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
+    # ALL art. 32: a late acceptance decision counts as acceptance on the day the complete materials arrived.
     return clock_start(
         subject=application,
         rule=OVERALL,
         county=application.county,
-        start=application.submitted_at if late else None,
+        start=_materials_arrived_at(application) if _acceptance_window_passed(application) else None,
         acting_user=acting_user,
     )
+
+
+def _materials_arrived_at(application: PermitApplication) -> dt.datetime:
+    """When the materials the acceptance decision is about arrived: the supplement restarts the window (art. 32)."""
+    return application.supplement_answered_at or application.submitted_at
+
+
+def _acceptance_window_passed(application: PermitApplication) -> bool:
+    arrived = timezone.localtime(_materials_arrived_at(application)).date()
+    return calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
 
 
 def _stop_overall_clock(application: PermitApplication, acting_user: User | None) -> None:
@@ -495,6 +503,9 @@ def application_accept_decide(
                 acting_user,
                 {
                     "submitted_on": submitted_on,
+                    "materials_complete_on": _local_date(application.supplement_answered_at)
+                    if application.supplement_answered_at
+                    else "",
                     "accepted_on": item.start_date.isoformat(),
                     "due_on": item.due_date.isoformat(),
                     "statutory_due_on": item.statutory_due_date.isoformat() if item.statutory_due_date else "",

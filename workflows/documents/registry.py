@@ -61,7 +61,7 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("clerk", "chief"),
         required=(*_AD_BASE, "submitted_on", "accepted_on", "due_on"),
-        optional=("statutory_due_on",),
+        optional=("statutory_due_on", "materials_complete_on"),
     ),
     DocumentKind(
         code="ad_supplement",
