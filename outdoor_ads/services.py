@@ -51,6 +51,10 @@ ALREADY_DECIDED = _("The decision has been made; the application can no longer b
 NO_SUPPLEMENT_PENDING = _("No supplement is awaited for this application.")
 SUPPLEMENT_ONCE = _("Materials may be requested only once (一次性告知); accept or refuse to accept now.")
 MISSING_ITEMS_REQUIRED = _("List every missing item in the supplement notice.")
+SUPPLEMENT_WINDOW_PASSED = _(
+    "ALL art. 32: the 5 working days to notify a supplement have passed (materials arrived on %(date)s); the"
+    " application counts as accepted from that day — accept it now."
+)
 REASON_REQUIRED = _("Give the reason.")
 AUTHORITY_REQUIRED = _("Say where the applicant should apply instead.")
 UNKNOWN_FACILITY_TYPE = _("Unknown facility type.")
@@ -474,6 +478,9 @@ def application_accept_decide(
         if decision == "supplement":
             if application.supplement_requested_at is not None:
                 raise ValidationError({"decision": SUPPLEMENT_ONCE})
+            if _acceptance_window_passed(application):
+                arrived = _local_date(_materials_arrived_at(application))
+                raise ValidationError({"decision": SUPPLEMENT_WINDOW_PASSED % {"date": arrived}})
             if not missing_items:
                 raise ValidationError({"missing_items": MISSING_ITEMS_REQUIRED})
             application.status = Status.SUPPLEMENT
