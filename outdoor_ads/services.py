@@ -61,6 +61,10 @@ UNKNOWN_FACILITY_TYPE = _("Unknown facility type.")
 NOT_A_STAFF_DECISION = _("You may not decide this.")
 EXTENSION_ONCE = _("The statutory limit may be extended only once.")
 EXTENSION_NOT_OPEN = _("Only an application under review can be extended.")
+EXTENSION_LEADER_ONLY = _("ALL art. 42: only the head of the bureau may approve extending the time limit.")
+EXTENSION_AFTER_LIMIT = _(
+    "ALL art. 42: the 20 working days ended on %(date)s; the time limit can be extended only before it expires."
+)
 HEARING_TOO_LATE = _("A hearing can be requested only before the review is countersigned.")
 HEARING_REQUEST_LATE = _("A hearing must be requested within 5 working days of the hearing notice.")
 HEARING_ALREADY_REQUESTED = _("A hearing has already been requested.")
@@ -1141,11 +1145,16 @@ def may_decide(user: Any, application: PermitApplication) -> bool:
     )
 
 
+def may_extend(user: Any, application: PermitApplication) -> bool:
+    """ALL art. 42: the extension needs the approval of the head of the bureau (本行政机关负责人)."""
+    return has_role(user, "leader") and is_visible(user, PermitApplication, application.pk)
+
+
 @transaction.atomic
 def application_extend(*, application: PermitApplication, acting_user: User, reason: str) -> PermitApplication:
-    """The chief extends the statutory limit once by 10 working days; the applicant is told why."""
-    if not may_decide(acting_user, application):
-        raise PermissionDenied(NOT_A_STAFF_DECISION)
+    """The bureau head extends the statutory limit once by 10 working days, before it expires (ALL art. 42)."""
+    if not may_extend(acting_user, application):
+        raise PermissionDenied(EXTENSION_LEADER_ONLY)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
     application = _lock_application(application)
@@ -1156,6 +1165,9 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
     item = overall_clock(application)
     if item is None:
         raise ValidationError(EXTENSION_NOT_OPEN)
+    statutory_due = item.statutory_due_date or item.due_date
+    if statutory_due is not None and clock.today() > statutory_due:
+        raise ValidationError(EXTENSION_AFTER_LIMIT % {"date": statutory_due.isoformat()})
     from workflows.sla.services import clock_extend
 
     item = clock_extend(clock=item, working_days=10, reason=reason, acting_user=acting_user)
@@ -1164,7 +1176,7 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
         "ad_extension",
         acting_user,
         {
-            "accepted_on": _local_date(application.accepted_at),
+            "accepted_on": item.start_date.isoformat(),
             "extension_days": 10,
             "reason": reason,
             "new_due_on": (item.statutory_due_date or item.due_date).isoformat(),

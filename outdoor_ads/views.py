@@ -45,6 +45,7 @@ class ApplicationDetailView(generic.TemplateView):
         context.update(selectors.application_context(application=application, user=self.request.user))
         user = self.request.user
         context["may_decide"] = services.may_decide(user, application)
+        context["may_extend"] = services.may_extend(user, application)
         context["my_steps"] = [
             task
             for task in context["open_tasks"]

@@ -95,7 +95,7 @@ _KIND_LIST = [
         title="延长审查期限告知书",
         number_code="广延",
         process=ADS,
-        issuing_roles=("chief",),
+        issuing_roles=("leader",),
         required=(*_AD_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
     ),
     DocumentKind(
