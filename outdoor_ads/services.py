@@ -68,6 +68,15 @@ EXTENSION_AFTER_LIMIT = _(
 HEARING_TOO_LATE = _("A hearing can be requested only before the review is countersigned.")
 HEARING_REQUEST_LATE = _("A hearing must be requested within 5 working days of the hearing notice.")
 HEARING_ALREADY_REQUESTED = _("A hearing has already been requested.")
+HEARING_RIGHT_OPEN = _(
+    "ALL art. 47: the applicant may request a hearing until %(date)s; before then only the applicant's own written"
+    " waiver ends that right."
+)
+HEARING_REQUESTED_NOT_WAIVABLE = _(
+    "ALL art. 47: the applicant has requested a hearing; only the applicant's own written waiver cancels it."
+)
+HEARING_NOT_WAIVABLE = _("There is no pending hearing to waive.")
+WAIVER_STATEMENT_REQUIRED = _("Write the waiver statement in your own words.")
 HEARING_NOTICE_IN_FUTURE = _("The notice of the hearing cannot be dated in the future.")
 HEARING_NOTICE_BEFORE_INFORMED = _("The notice of time and place cannot precede the hearing notice.")
 HEARING_NOTICE_TOO_SHORT = _(
@@ -101,6 +110,7 @@ TOLD_NOT_ACCEPTED = _("has not been accepted.")
 TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
 TOLD_HEARING = _("goes to a hearing; the time limit is paused meanwhile.")
 TOLD_HEARING_SCHEDULED = _("hearing scheduled: date and place below.")
+TOLD_HEARING_WAIVED = _("the applicant waived the hearing in writing.")
 TOLD_NEIGHBOURS = _(
     "directly affects neighbours' major interests: you and the neighbours may make statements until the date below."
 )
@@ -913,6 +923,14 @@ def application_hearing_schedule(
         if decision == "waived":
             if not comment.strip():
                 raise ValidationError({"comment": REASON_REQUIRED})
+            if hearing.waived_on is None:
+                # Staff only record what the party did: a written waiver, or a request period that lapsed.
+                if hearing.requested_on is not None:
+                    raise ValidationError({"decision": HEARING_REQUESTED_NOT_WAIVABLE})
+                if clock.today() <= hearing.request_deadline:
+                    raise ValidationError(
+                        {"decision": HEARING_RIGHT_OPEN % {"date": hearing.request_deadline.isoformat()}}
+                    )
             hearing.scheduled_for = None
             hearing.save(update_fields=["scheduled_for"])
             application.status = Status.DECIDING
@@ -1136,6 +1154,31 @@ def application_request_hearing(*, application: PermitApplication, acting_user: 
     application.save(update_fields=["hearing_requested"])
     audit.record(actor=acting_user, action="application.hearing.request", obj=application)
     return application
+
+
+@transaction.atomic
+def application_hearing_waive(*, application: PermitApplication, acting_user: User, statement: str) -> Hearing:
+    """The applicant's own written waiver of the hearing (ALL art. 47); staff then record it in the step."""
+    _require_applicant(application, acting_user)
+    if not statement.strip():
+        raise ValidationError({"reason": WAIVER_STATEMENT_REQUIRED})
+    application = _lock_application(application)
+    hearing = Hearing.objects.select_for_update(no_key=True).filter(application=application).first()
+    if hearing is None or application.status != Status.HEARING or hearing.held_on or hearing.waived_on:
+        raise ValidationError(HEARING_NOT_WAIVABLE)
+    hearing.waived_on = clock.today()
+    hearing.waiver_statement = statement.strip()
+    hearing.save(update_fields=["waived_on", "waiver_statement"])
+    audit.record(actor=acting_user, action="application.hearing.waive", obj=application, reason=statement.strip())
+    _tell_chiefs(application, TOLD_HEARING_WAIVED, statement.strip())
+    return hearing
+
+
+def may_waive_hearing(application: PermitApplication) -> bool:
+    hearing = Hearing.objects.filter(application=application).first()
+    return bool(
+        hearing and application.status == Status.HEARING and not hearing.held_on and not hearing.waived_on
+    )
 
 
 def may_decide(user: Any, application: PermitApplication) -> bool:
