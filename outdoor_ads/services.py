@@ -207,6 +207,13 @@ NEIGHBOUR_SMS_TEXT = (
     "【{sign}】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
     "您可于{until}前向我局陈述意见。"
 )
+NEIGHBOUR_HEARING_RIGHT_SMS_TEXT = (
+    "【{sign}】{address}拟设置户外广告设施（申请号{number}），您作为利害关系人享有要求听证的权利，"
+    "可于{deadline}前向我局书面提出，听证告知书已另行送达。"
+)
+NEIGHBOUR_HEARING_DATE_SMS_TEXT = (
+    "【{sign}】{address}户外广告设施许可申请（申请号{number}）定于{date}在{place}举行听证，您作为利害关系人可以参加。"
+)
 CHANGE_REASON_TEXT = "持证人申请变更许可事项"
 
 
@@ -230,6 +237,7 @@ def _issue(
     *,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    holder_name: str | None = None,
 ) -> Any:
     from workflows.documents.services import document_issue
 
@@ -237,7 +245,7 @@ def _issue(
         kind=kind,
         county=application.county,
         subject=application,
-        holder_name=application.applicant.display_name,
+        holder_name=holder_name or application.applicant.display_name,
         data={**_base_data(application), **data},
         acting_user=acting_user,
         valid_from=valid_from,
@@ -883,8 +891,51 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
             "contact": application.county.name,
         },
     )
-    audit.record(actor=acting_user, action="application.hearing.open", obj=application)
+    # ALL art. 47: every 利害关系人 on record is told in writing of the right too.
+    neighbours = list(application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR))
+    for party in neighbours:
+        _issue(
+            application,
+            "ad_hearing_notice",
+            issuer,
+            {
+                "hearing_reason": reason,
+                "request_deadline": request_deadline.isoformat(),
+                "contact": application.county.name,
+                "party": "neighbour",
+            },
+            holder_name=party.name,
+        )
+    _sms_neighbours(
+        application, neighbours, NEIGHBOUR_HEARING_RIGHT_SMS_TEXT, deadline=request_deadline.isoformat()
+    )
+    audit.record(
+        actor=acting_user, action="application.hearing.open", obj=application, data={"neighbours": len(neighbours)}
+    )
     _tell_applicant(application, TOLD_HEARING)
+
+
+def _sms_neighbours(
+    application: PermitApplication, neighbours: list[AffectedParty], template: str, **fields: str
+) -> None:
+    """Text each neighbour on record after commit, signed by the county's deciding authority."""
+    from workflows.documents.authorities import authority_for
+    from workflows.sla.notifications import sms_backend
+
+    sign = authority_for(county=application.county, kind="ad_grant").sms_sign
+    texts = [
+        (party.phone, template.format(sign=sign, address=application.address, number=application.number, **fields))
+        for party in neighbours
+        if party.phone
+    ]
+
+    def send() -> None:
+        backend = sms_backend()
+        for phone, text in texts:
+            backend.send(phone=phone, text=text)
+
+    if texts:
+        transaction.on_commit(send)
 
 
 def hearing_latest_date(hearing: Hearing) -> dt.date:
@@ -961,6 +1012,14 @@ def application_hearing_schedule(
             hearing.scheduled_by = acting_user
             hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
             _tell_applicant(application, TOLD_HEARING_SCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
+            # ALL art. 48: the time and place go to the 利害关系人 as well.
+            _sms_neighbours(
+                application,
+                list(application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR)),
+                NEIGHBOUR_HEARING_DATE_SMS_TEXT,
+                date=hearing_date.isoformat(),
+                place=hearing.place,
+            )
         data = {
             "hearing_date": hearing_date.isoformat() if hearing_date else None,
             "place": place,

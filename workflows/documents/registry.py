@@ -88,7 +88,7 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("reviewer", "chief"),
         required=(*_AD_BASE, "hearing_reason", "request_deadline"),
-        optional=("contact",),
+        optional=("contact", "party"),
     ),
     DocumentKind(
         code="ad_extension",
