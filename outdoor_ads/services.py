@@ -103,6 +103,7 @@ RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one a
 PERMIT_NOT_ACTIVE = _("This permit is not active.")
 REQUEST_DECIDED = _("This request has already been decided.")
 NOTHING_TO_CHANGE = _("Nothing would change.")
+VALID_UNTIL_BEFORE_START = _("The permit would end before it starts (%(date)s).")
 # Notification titles to the applicant and the chief.
 TOLD_ACCEPTED = _("has been accepted; the decision is due within 13 working days.")
 TOLD_SUPPLEMENT = _("is incomplete: submit the listed materials online within 10 working days.")
@@ -1082,7 +1083,13 @@ def validity_limit(application: PermitApplication, start: dt.date) -> dt.date:
 
 @transaction.atomic
 def application_decide(
-    *, task: Any, acting_user: User, decision: str, comment: str, valid_until: dt.date | None = None
+    *,
+    task: Any,
+    acting_user: User,
+    decision: str,
+    comment: str,
+    valid_until: dt.date | None = None,
+    conditions: str = "",
 ) -> PermitApplication:
     """The chief grants (decision + permit into the registry) or refuses (reasons and rights)."""
     flow = _flow()
@@ -1099,10 +1106,13 @@ def application_decide(
         process.save(update_fields=["granted"])
         application.decided_at = now
         if granted:
-            start = clock.today()
+            # The requested period, never starting before the decision, within the type's maximum.
+            start = max(clock.today(), application.period_from or clock.today())
             limit = validity_limit(application, start)
             requested = application.period_until or limit
             until = min(valid_until or requested, limit)
+            if until < start:
+                raise ValidationError({"valid_until": VALID_UNTIL_BEFORE_START % {"date": start.isoformat()}})
             application.status = Status.GRANTED
             permit_document = _issue(
                 application,
@@ -1120,7 +1130,8 @@ def application_decide(
                     "size": _size_text(application),
                     "content": application.content,
                     "permit_number": permit_document.number,
-                    "conditions": comment,
+                    "reasons": comment,
+                    "conditions": conditions.strip(),
                 },
                 valid_from=start,
                 valid_until=until,

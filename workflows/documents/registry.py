@@ -105,7 +105,7 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("chief",),
         required=(*_AD_BASE, "size", "content"),
-        optional=("permit_number", "conditions"),
+        optional=("permit_number", "reasons", "conditions"),
         has_validity=True,
     ),
     DocumentKind(
