@@ -1279,7 +1279,8 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
     if item is None:
         raise ValidationError(EXTENSION_NOT_OPEN)
     statutory_due = item.statutory_due_date or item.due_date
-    if statutory_due is not None and clock.today() > statutory_due:
+    # A paused clock (ALL art. 45) is not running out: its dates move on when it resumes.
+    if not item.is_paused and statutory_due is not None and clock.today() > statutory_due:
         raise ValidationError(EXTENSION_AFTER_LIMIT % {"date": statutory_due.isoformat()})
     from workflows.sla.services import clock_extend
 

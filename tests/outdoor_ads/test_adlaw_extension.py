@@ -80,3 +80,15 @@ def test_the_bureau_head_extends_on_the_last_day_and_the_applicant_gets_the_noti
     assert notice.data["accepted_on"] == "2026-12-01"
     assert notice.data["new_due_on"] == item.statutory_due_date.isoformat()
     assert Notification.objects.filter(recipient__username="applicant", body="涉及多部门意见征询").exists()
+
+
+def test_a_paused_clock_has_not_expired_and_can_be_extended(client_as):
+    from .test_hearing import to_hearing
+
+    application = to_hearing(client_as, requested=True)  # paused for the hearing since Thu 5 Nov
+    item = overall_clock(application)
+    assert item.is_paused
+    clock.set_now(at(dt.date(2026, 12, 10)))  # past the dates printed before the pause
+    url = f"/ads/applications/{application.pk}/extend/"
+    assert client_as("leader").post(url, {"reason": "听证后需补充论证"}).status_code == 302
+    assert overall_clock(application).extension_days == 10
