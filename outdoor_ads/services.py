@@ -676,8 +676,6 @@ def statement_period_open(application: PermitApplication) -> bool:
 
 def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[str, str]], acting_user: User) -> None:
     """The reviewer's neighbours are told (SMS) and the applicant too; their statements are awaited."""
-    from workflows.sla.notifications import sms_backend
-
     if application.statement_period_until is None:
         application.statement_period_until = calendar.add_working_days(clock.today(), STATEMENT_WORKING_DAYS)
     application.neighbours_affected = True
@@ -693,15 +691,11 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
             notified_at=now,
         )
     known = set(application.affected_parties.values_list("name", "address"))
-    texts = []
-    # Signed by the authority that decides this county's permits (admin data).
-    from workflows.documents.authorities import authority_for
-
-    sign = authority_for(county=application.county, kind="ad_grant").sms_sign
+    told = []
     for neighbour in neighbours:
         if (neighbour["name"], neighbour["address"]) in known:
             continue
-        AffectedParty.objects.create(
+        party = AffectedParty.objects.create(
             application=application,
             kind=AffectedParty.Kind.NEIGHBOUR,
             name=neighbour["name"],
@@ -710,22 +704,15 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
             entered_by=acting_user,
             notified_at=now,
         )
-        text = NEIGHBOUR_SMS_TEXT.format(sign=sign, address=application.address, number=application.number, until=until)
-        texts.append((neighbour["phone"], text))
+        told.append(party)
+    _sms_neighbours(application, told, NEIGHBOUR_SMS_TEXT, until=until.isoformat())
     _tell_applicant(application, TOLD_NEIGHBOURS, until.isoformat())
-
-    def send() -> None:
-        backend = sms_backend()
-        for phone, text in texts:
-            backend.send(phone=phone, text=text)
-
-    transaction.on_commit(send)
     # Names and phones are personal data: the audit keeps only how many were told.
     audit.record(
         actor=acting_user,
         action="application.neighbours.notify",
         obj=application,
-        data={"neighbours": len(texts), "until": until.isoformat()},
+        data={"neighbours": len(told), "until": until.isoformat()},
     )
 
 
