@@ -76,6 +76,9 @@ HEARING_REQUESTED_NOT_WAIVABLE = _(
     "ALL art. 47: the applicant has requested a hearing; only the applicant's own written waiver cancels it."
 )
 HEARING_NOT_WAIVABLE = _("There is no pending hearing to waive.")
+HEARING_SCHEDULED_NOT_WAIVABLE = _(
+    "ALL art. 47: before the hearing date (%(date)s) only the applicant's own written waiver cancels the hearing."
+)
 WAIVER_STATEMENT_REQUIRED = _("Write the waiver statement in your own words.")
 HEARING_NOTICE_IN_FUTURE = _("The notice of the hearing cannot be dated in the future.")
 HEARING_NOTICE_BEFORE_INFORMED = _("The notice of time and place cannot precede the hearing notice.")
@@ -1047,6 +1050,11 @@ def application_hearing(
                 raise ValidationError({"held_on": HEARING_NOT_YET})
             hearing.held_on = held_on
             hearing.save(update_fields=["held_on"])
+        elif hearing.waived_on is None and hearing.scheduled_for and clock.today() < hearing.scheduled_for:
+            # Staff record an absence on the day or the party's written waiver; they cannot cancel the right.
+            raise ValidationError(
+                {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
+            )
         application.status = Status.DECIDING
         application.save(update_fields=["status"])
         _resume_overall_clock(application, acting_user)

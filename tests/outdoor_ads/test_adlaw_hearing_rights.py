@@ -70,3 +70,21 @@ def test_staff_record_the_lapse_after_the_request_period(client_as):
     clock.set_now(at(dt.date(2026, 11, 13)))
     assert web_act(client_as("chief"), application, PermitFlow.schedule_hearing, WAIVE).status_code == 302
     assert open_task(application).flow_task is PermitFlow.decide
+
+
+def test_staff_cannot_cancel_a_scheduled_hearing_before_its_date(client_as):
+    from .test_hearing import PLACE
+
+    application = to_hearing(client_as, requested=True)
+    clock.set_now(at(dt.date(2026, 11, 6)))
+    data = {"decision": "scheduled", "hearing_date": "2026-11-20", "place": PLACE, "notice_sent_on": "2026-11-06"}
+    assert web_act(client_as("chief"), application, PermitFlow.schedule_hearing, data).status_code == 302
+    clock.set_now(at(dt.date(2026, 11, 12)))
+    refused = web_act(client_as("chief"), application, PermitFlow.hearing, WAIVE)
+    assert zh(services.HEARING_SCHEDULED_NOT_WAIVABLE, date="2026-11-20") in html.unescape(refused.content.decode())
+    assert overall_clock(application).is_paused
+    assert open_task(application).flow_task is PermitFlow.hearing
+    url = f"/ads/applications/{application.pk}/hearing/waive/"
+    assert client_as("applicant").post(url, {"reason": "本人书面放弃听证"}).status_code == 302
+    assert web_act(client_as("chief"), application, PermitFlow.hearing, WAIVE).status_code == 302
+    assert not overall_clock(application).is_paused
