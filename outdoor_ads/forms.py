@@ -470,6 +470,11 @@ class DecisionForm(StepForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     comment = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    conditions = forms.CharField(
+        label=_("Conditions attached to the permit (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DeliveryForm(StepForm):

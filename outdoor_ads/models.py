@@ -402,6 +402,9 @@ class Hearing(models.Model):
         blank=True,
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    # ALL art. 47: only the party's own written waiver (or the lapsed request period) ends the right.
+    waived_on = models.DateField(_("hearing waived by the applicant on"), null=True, blank=True)
+    waiver_statement = models.TextField(_("applicant's written waiver"), blank=True)
 
     class Meta:
         verbose_name = _("hearing")

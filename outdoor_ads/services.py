@@ -51,15 +51,35 @@ ALREADY_DECIDED = _("The decision has been made; the application can no longer b
 NO_SUPPLEMENT_PENDING = _("No supplement is awaited for this application.")
 SUPPLEMENT_ONCE = _("Materials may be requested only once (一次性告知); accept or refuse to accept now.")
 MISSING_ITEMS_REQUIRED = _("List every missing item in the supplement notice.")
+SUPPLEMENT_WINDOW_PASSED = _(
+    "ALL art. 32: the 5 working days to notify a supplement have passed (materials arrived on %(date)s); the"
+    " application counts as accepted from that day — accept it now."
+)
 REASON_REQUIRED = _("Give the reason.")
 AUTHORITY_REQUIRED = _("Say where the applicant should apply instead.")
 UNKNOWN_FACILITY_TYPE = _("Unknown facility type.")
 NOT_A_STAFF_DECISION = _("You may not decide this.")
 EXTENSION_ONCE = _("The statutory limit may be extended only once.")
 EXTENSION_NOT_OPEN = _("Only an application under review can be extended.")
+EXTENSION_LEADER_ONLY = _("ALL art. 42: only the head of the bureau may approve extending the time limit.")
+EXTENSION_AFTER_LIMIT = _(
+    "ALL art. 42: the 20 working days ended on %(date)s; the time limit can be extended only before it expires."
+)
 HEARING_TOO_LATE = _("A hearing can be requested only before the review is countersigned.")
 HEARING_REQUEST_LATE = _("A hearing must be requested within 5 working days of the hearing notice.")
 HEARING_ALREADY_REQUESTED = _("A hearing has already been requested.")
+HEARING_RIGHT_OPEN = _(
+    "ALL art. 47: the applicant may request a hearing until %(date)s; before then only the applicant's own written"
+    " waiver ends that right."
+)
+HEARING_REQUESTED_NOT_WAIVABLE = _(
+    "ALL art. 47: the applicant has requested a hearing; only the applicant's own written waiver cancels it."
+)
+HEARING_NOT_WAIVABLE = _("There is no pending hearing to waive.")
+HEARING_SCHEDULED_NOT_WAIVABLE = _(
+    "ALL art. 47: before the hearing date (%(date)s) only the applicant's own written waiver cancels the hearing."
+)
+WAIVER_STATEMENT_REQUIRED = _("Write the waiver statement in your own words.")
 HEARING_NOTICE_IN_FUTURE = _("The notice of the hearing cannot be dated in the future.")
 HEARING_NOTICE_BEFORE_INFORMED = _("The notice of time and place cannot precede the hearing notice.")
 HEARING_NOTICE_TOO_SHORT = _(
@@ -86,6 +106,7 @@ RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one a
 PERMIT_NOT_ACTIVE = _("This permit is not active.")
 REQUEST_DECIDED = _("This request has already been decided.")
 NOTHING_TO_CHANGE = _("Nothing would change.")
+VALID_UNTIL_BEFORE_START = _("The permit would end before it starts (%(date)s).")
 # Notification titles to the applicant and the chief.
 TOLD_ACCEPTED = _("has been accepted; the decision is due within 13 working days.")
 TOLD_SUPPLEMENT = _("is incomplete: submit the listed materials online within 10 working days.")
@@ -93,6 +114,7 @@ TOLD_NOT_ACCEPTED = _("has not been accepted.")
 TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
 TOLD_HEARING = _("goes to a hearing; the time limit is paused meanwhile.")
 TOLD_HEARING_SCHEDULED = _("hearing scheduled: date and place below.")
+TOLD_HEARING_WAIVED = _("the applicant waived the hearing in writing.")
 TOLD_NEIGHBOURS = _(
     "directly affects neighbours' major interests: you and the neighbours may make statements until the date below."
 )
@@ -189,6 +211,13 @@ NEIGHBOUR_SMS_TEXT = (
     "【{sign}】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
     "您可于{until}前向我局陈述意见。"
 )
+NEIGHBOUR_HEARING_RIGHT_SMS_TEXT = (
+    "【{sign}】{address}拟设置户外广告设施（申请号{number}），您作为利害关系人享有要求听证的权利，"
+    "可于{deadline}前向我局书面提出，听证告知书已另行送达。"
+)
+NEIGHBOUR_HEARING_DATE_SMS_TEXT = (
+    "【{sign}】{address}户外广告设施许可申请（申请号{number}）定于{date}在{place}举行听证，您作为利害关系人可以参加。"
+)
 CHANGE_REASON_TEXT = "持证人申请变更许可事项"
 
 
@@ -212,6 +241,7 @@ def _issue(
     *,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    holder_name: str | None = None,
 ) -> Any:
     from workflows.documents.services import document_issue
 
@@ -219,7 +249,7 @@ def _issue(
         kind=kind,
         county=application.county,
         subject=application,
-        holder_name=application.applicant.display_name,
+        holder_name=holder_name or application.applicant.display_name,
         data={**_base_data(application), **data},
         acting_user=acting_user,
         valid_from=valid_from,
@@ -267,16 +297,24 @@ def overall_clock(application: PermitApplication) -> Any:
 def _start_overall_clock(application: PermitApplication, acting_user: User) -> Any:
     from workflows.sla.services import clock_start
 
-    arrived = timezone.localtime(application.submitted_at).date()
-    # ALL art. 32: a late acceptance decision counts as acceptance on the day the application arrived.
-    late = calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
+    # ALL art. 32: a late acceptance decision counts as acceptance on the day the complete materials arrived.
     return clock_start(
         subject=application,
         rule=OVERALL,
         county=application.county,
-        start=application.submitted_at if late else None,
+        start=_materials_arrived_at(application) if _acceptance_window_passed(application) else None,
         acting_user=acting_user,
     )
+
+
+def _materials_arrived_at(application: PermitApplication) -> dt.datetime:
+    """When the materials the acceptance decision is about arrived: the supplement restarts the window (art. 32)."""
+    return application.supplement_answered_at or application.submitted_at
+
+
+def _acceptance_window_passed(application: PermitApplication) -> bool:
+    arrived = timezone.localtime(_materials_arrived_at(application)).date()
+    return calendar.working_days_between(arrived, clock.today()) > ACCEPTANCE_WORKING_DAYS
 
 
 def _stop_overall_clock(application: PermitApplication, acting_user: User | None) -> None:
@@ -466,6 +504,9 @@ def application_accept_decide(
         if decision == "supplement":
             if application.supplement_requested_at is not None:
                 raise ValidationError({"decision": SUPPLEMENT_ONCE})
+            if _acceptance_window_passed(application):
+                arrived = _local_date(_materials_arrived_at(application))
+                raise ValidationError({"decision": SUPPLEMENT_WINDOW_PASSED % {"date": arrived}})
             if not missing_items:
                 raise ValidationError({"missing_items": MISSING_ITEMS_REQUIRED})
             application.status = Status.SUPPLEMENT
@@ -495,6 +536,9 @@ def application_accept_decide(
                 acting_user,
                 {
                     "submitted_on": submitted_on,
+                    "materials_complete_on": _local_date(application.supplement_answered_at)
+                    if application.supplement_answered_at
+                    else "",
                     "accepted_on": item.start_date.isoformat(),
                     "due_on": item.due_date.isoformat(),
                     "statutory_due_on": item.statutory_due_date.isoformat() if item.statutory_due_date else "",
@@ -635,8 +679,6 @@ def statement_period_open(application: PermitApplication) -> bool:
 
 def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[str, str]], acting_user: User) -> None:
     """The reviewer's neighbours are told (SMS) and the applicant too; their statements are awaited."""
-    from workflows.sla.notifications import sms_backend
-
     if application.statement_period_until is None:
         application.statement_period_until = calendar.add_working_days(clock.today(), STATEMENT_WORKING_DAYS)
     application.neighbours_affected = True
@@ -652,15 +694,11 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
             notified_at=now,
         )
     known = set(application.affected_parties.values_list("name", "address"))
-    texts = []
-    # Signed by the authority that decides this county's permits (admin data).
-    from workflows.documents.authorities import authority_for
-
-    sign = authority_for(county=application.county, kind="ad_grant").sms_sign
+    told = []
     for neighbour in neighbours:
         if (neighbour["name"], neighbour["address"]) in known:
             continue
-        AffectedParty.objects.create(
+        party = AffectedParty.objects.create(
             application=application,
             kind=AffectedParty.Kind.NEIGHBOUR,
             name=neighbour["name"],
@@ -669,22 +707,15 @@ def _neighbours_notify(*, application: PermitApplication, neighbours: list[dict[
             entered_by=acting_user,
             notified_at=now,
         )
-        text = NEIGHBOUR_SMS_TEXT.format(sign=sign, address=application.address, number=application.number, until=until)
-        texts.append((neighbour["phone"], text))
+        told.append(party)
+    _sms_neighbours(application, told, NEIGHBOUR_SMS_TEXT, until=until.isoformat())
     _tell_applicant(application, TOLD_NEIGHBOURS, until.isoformat())
-
-    def send() -> None:
-        backend = sms_backend()
-        for phone, text in texts:
-            backend.send(phone=phone, text=text)
-
-    transaction.on_commit(send)
     # Names and phones are personal data: the audit keeps only how many were told.
     audit.record(
         actor=acting_user,
         action="application.neighbours.notify",
         obj=application,
-        data={"neighbours": len(texts), "until": until.isoformat()},
+        data={"neighbours": len(told), "until": until.isoformat()},
     )
 
 
@@ -851,8 +882,51 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
             "contact": application.county.name,
         },
     )
-    audit.record(actor=acting_user, action="application.hearing.open", obj=application)
+    # ALL art. 47: every 利害关系人 on record is told in writing of the right too.
+    neighbours = list(application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR))
+    for party in neighbours:
+        _issue(
+            application,
+            "ad_hearing_notice",
+            issuer,
+            {
+                "hearing_reason": reason,
+                "request_deadline": request_deadline.isoformat(),
+                "contact": application.county.name,
+                "party": "neighbour",
+            },
+            holder_name=party.name,
+        )
+    _sms_neighbours(
+        application, neighbours, NEIGHBOUR_HEARING_RIGHT_SMS_TEXT, deadline=request_deadline.isoformat()
+    )
+    audit.record(
+        actor=acting_user, action="application.hearing.open", obj=application, data={"neighbours": len(neighbours)}
+    )
     _tell_applicant(application, TOLD_HEARING)
+
+
+def _sms_neighbours(
+    application: PermitApplication, neighbours: list[AffectedParty], template: str, **fields: str
+) -> None:
+    """Text each neighbour on record after commit, signed by the county's deciding authority."""
+    from workflows.documents.authorities import authority_for
+    from workflows.sla.notifications import sms_backend
+
+    sign = authority_for(county=application.county, kind="ad_grant").sms_sign
+    texts = [
+        (party.phone, template.format(sign=sign, address=application.address, number=application.number, **fields))
+        for party in neighbours
+        if party.phone
+    ]
+
+    def send() -> None:
+        backend = sms_backend()
+        for phone, text in texts:
+            backend.send(phone=phone, text=text)
+
+    if texts:
+        transaction.on_commit(send)
 
 
 def hearing_latest_date(hearing: Hearing) -> dt.date:
@@ -891,6 +965,14 @@ def application_hearing_schedule(
         if decision == "waived":
             if not comment.strip():
                 raise ValidationError({"comment": REASON_REQUIRED})
+            if hearing.waived_on is None:
+                # Staff only record what the party did: a written waiver, or a request period that lapsed.
+                if hearing.requested_on is not None:
+                    raise ValidationError({"decision": HEARING_REQUESTED_NOT_WAIVABLE})
+                if clock.today() <= hearing.request_deadline:
+                    raise ValidationError(
+                        {"decision": HEARING_RIGHT_OPEN % {"date": hearing.request_deadline.isoformat()}}
+                    )
             hearing.scheduled_for = None
             hearing.save(update_fields=["scheduled_for"])
             application.status = Status.DECIDING
@@ -921,6 +1003,14 @@ def application_hearing_schedule(
             hearing.scheduled_by = acting_user
             hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
             _tell_applicant(application, TOLD_HEARING_SCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
+            # ALL art. 48: the time and place go to the 利害关系人 as well.
+            _sms_neighbours(
+                application,
+                list(application.affected_parties.filter(kind=AffectedParty.Kind.NEIGHBOUR)),
+                NEIGHBOUR_HEARING_DATE_SMS_TEXT,
+                date=hearing_date.isoformat(),
+                place=hearing.place,
+            )
         data = {
             "hearing_date": hearing_date.isoformat() if hearing_date else None,
             "place": place,
@@ -960,6 +1050,11 @@ def application_hearing(
                 raise ValidationError({"held_on": HEARING_NOT_YET})
             hearing.held_on = held_on
             hearing.save(update_fields=["held_on"])
+        elif hearing.waived_on is None and hearing.scheduled_for and clock.today() < hearing.scheduled_for:
+            # Staff record an absence on the day or the party's written waiver; they cannot cancel the right.
+            raise ValidationError(
+                {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
+            )
         application.status = Status.DECIDING
         application.save(update_fields=["status"])
         _resume_overall_clock(application, acting_user)
@@ -983,7 +1078,13 @@ def validity_limit(application: PermitApplication, start: dt.date) -> dt.date:
 
 @transaction.atomic
 def application_decide(
-    *, task: Any, acting_user: User, decision: str, comment: str, valid_until: dt.date | None = None
+    *,
+    task: Any,
+    acting_user: User,
+    decision: str,
+    comment: str,
+    valid_until: dt.date | None = None,
+    conditions: str = "",
 ) -> PermitApplication:
     """The chief grants (decision + permit into the registry) or refuses (reasons and rights)."""
     flow = _flow()
@@ -1000,10 +1101,13 @@ def application_decide(
         process.save(update_fields=["granted"])
         application.decided_at = now
         if granted:
-            start = clock.today()
+            # The requested period, never starting before the decision, within the type's maximum.
+            start = max(clock.today(), application.period_from or clock.today())
             limit = validity_limit(application, start)
             requested = application.period_until or limit
             until = min(valid_until or requested, limit)
+            if until < start:
+                raise ValidationError({"valid_until": VALID_UNTIL_BEFORE_START % {"date": start.isoformat()}})
             application.status = Status.GRANTED
             permit_document = _issue(
                 application,
@@ -1021,7 +1125,8 @@ def application_decide(
                     "size": _size_text(application),
                     "content": application.content,
                     "permit_number": permit_document.number,
-                    "conditions": comment,
+                    "reasons": comment,
+                    "conditions": conditions.strip(),
                 },
                 valid_from=start,
                 valid_until=until,
@@ -1116,6 +1221,31 @@ def application_request_hearing(*, application: PermitApplication, acting_user: 
     return application
 
 
+@transaction.atomic
+def application_hearing_waive(*, application: PermitApplication, acting_user: User, statement: str) -> Hearing:
+    """The applicant's own written waiver of the hearing (ALL art. 47); staff then record it in the step."""
+    _require_applicant(application, acting_user)
+    if not statement.strip():
+        raise ValidationError({"reason": WAIVER_STATEMENT_REQUIRED})
+    application = _lock_application(application)
+    hearing = Hearing.objects.select_for_update(no_key=True).filter(application=application).first()
+    if hearing is None or application.status != Status.HEARING or hearing.held_on or hearing.waived_on:
+        raise ValidationError(HEARING_NOT_WAIVABLE)
+    hearing.waived_on = clock.today()
+    hearing.waiver_statement = statement.strip()
+    hearing.save(update_fields=["waived_on", "waiver_statement"])
+    audit.record(actor=acting_user, action="application.hearing.waive", obj=application, reason=statement.strip())
+    _tell_chiefs(application, TOLD_HEARING_WAIVED, statement.strip())
+    return hearing
+
+
+def may_waive_hearing(application: PermitApplication) -> bool:
+    hearing = Hearing.objects.filter(application=application).first()
+    return bool(
+        hearing and application.status == Status.HEARING and not hearing.held_on and not hearing.waived_on
+    )
+
+
 def may_decide(user: Any, application: PermitApplication) -> bool:
     return bool(
         user.has_perm("outdoor_ads.decide_permit")
@@ -1123,11 +1253,16 @@ def may_decide(user: Any, application: PermitApplication) -> bool:
     )
 
 
+def may_extend(user: Any, application: PermitApplication) -> bool:
+    """ALL art. 42: the extension needs the approval of the head of the bureau (本行政机关负责人)."""
+    return has_role(user, "leader") and is_visible(user, PermitApplication, application.pk)
+
+
 @transaction.atomic
 def application_extend(*, application: PermitApplication, acting_user: User, reason: str) -> PermitApplication:
-    """The chief extends the statutory limit once by 10 working days; the applicant is told why."""
-    if not may_decide(acting_user, application):
-        raise PermissionDenied(NOT_A_STAFF_DECISION)
+    """The bureau head extends the statutory limit once by 10 working days, before it expires (ALL art. 42)."""
+    if not may_extend(acting_user, application):
+        raise PermissionDenied(EXTENSION_LEADER_ONLY)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
     application = _lock_application(application)
@@ -1138,6 +1273,10 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
     item = overall_clock(application)
     if item is None:
         raise ValidationError(EXTENSION_NOT_OPEN)
+    statutory_due = item.statutory_due_date or item.due_date
+    # A paused clock (ALL art. 45) is not running out: its dates move on when it resumes.
+    if not item.is_paused and statutory_due is not None and clock.today() > statutory_due:
+        raise ValidationError(EXTENSION_AFTER_LIMIT % {"date": statutory_due.isoformat()})
     from workflows.sla.services import clock_extend
 
     item = clock_extend(clock=item, working_days=10, reason=reason, acting_user=acting_user)
@@ -1146,7 +1285,7 @@ def application_extend(*, application: PermitApplication, acting_user: User, rea
         "ad_extension",
         acting_user,
         {
-            "accepted_on": _local_date(application.accepted_at),
+            "accepted_on": item.start_date.isoformat(),
             "extension_days": 10,
             "reason": reason,
             "new_due_on": (item.statutory_due_date or item.due_date).isoformat(),

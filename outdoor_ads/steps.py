@@ -85,6 +85,7 @@ def _decide(*, task: Any, acting_user: Any, data: dict[str, Any]) -> None:
         decision=data["decision"],
         comment=data["comment"],
         valid_until=data.get("valid_until"),
+        conditions=data.get("conditions") or "",
     )
 
 

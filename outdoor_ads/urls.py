@@ -36,6 +36,11 @@ class PermitsApp(Application):
         views.ApplicationActionView.as_view(action="hearing"),
         name="application_hearing",
     )
+    hearing_waive_path = path(
+        "applications/<int:pk>/hearing/waive/",
+        views.ApplicationActionView.as_view(action="hearing_waive"),
+        name="application_hearing_waive",
+    )
     rate_path = path(
         "applications/<int:pk>/rate/", views.ApplicationActionView.as_view(action="rate"), name="application_rate"
     )

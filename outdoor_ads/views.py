@@ -45,6 +45,10 @@ class ApplicationDetailView(generic.TemplateView):
         context.update(selectors.application_context(application=application, user=self.request.user))
         user = self.request.user
         context["may_decide"] = services.may_decide(user, application)
+        context["may_extend"] = services.may_extend(user, application)
+        if context["is_owner"]:
+            context["may_waive_hearing"] = services.may_waive_hearing(application)
+            context["waive_form"] = kwargs.get("waive_form") or forms.ReasonForm()
         context["my_steps"] = [
             task
             for task in context["open_tasks"]
@@ -99,6 +103,13 @@ class ApplicationActionView(generic.View):
                     acting_user=user,
                     score=form.cleaned_data["score"],
                     comment=form.cleaned_data["comment"],
+                )
+            elif self.action == "hearing_waive":
+                form = forms.ReasonForm(request.POST)
+                if not form.is_valid():
+                    return self._again(request, application, waive_form=form)
+                services.application_hearing_waive(
+                    application=application, acting_user=user, statement=form.cleaned_data["reason"]
                 )
             elif self.action == "extend":
                 form = forms.ReasonForm(request.POST)

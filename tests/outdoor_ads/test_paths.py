@@ -124,7 +124,7 @@ def test_late_acceptance_counts_from_the_day_the_application_arrived(client_as):
     assert overall_clock(application).start_date == dt.date(2026, 12, 1)
 
 
-def test_chief_extends_once_with_a_reason(client_as):
+def test_bureau_head_extends_once_with_a_reason(client_as):
     clock.set_now(at(dt.date(2026, 12, 1)))
     web_apply(client_as("applicant"))
     application = latest_application()
@@ -132,17 +132,17 @@ def test_chief_extends_once_with_a_reason(client_as):
     statutory = overall_clock(application).statutory_due_date
     url = f"/ads/applications/{application.pk}/extend/"
     assert client_as("reviewer").post(url, {"reason": "需专家论证"}).status_code == 403
-    assert overall_clock(application).statutory_due_date == statutory  # refused: not the chief
-    empty = client_as("chief").post(url, {"reason": ""})
+    assert overall_clock(application).statutory_due_date == statutory  # refused: not the bureau head
+    empty = client_as("leader").post(url, {"reason": ""})
     assert empty.status_code == 400
-    assert client_as("chief").post(url, {"reason": "涉及多部门意见征询"}).status_code == 302
+    assert client_as("leader").post(url, {"reason": "涉及多部门意见征询"}).status_code == 302
     item = overall_clock(application)
     assert item.extension_days == 10
     assert item.statutory_due_date > statutory
     extension = documents_for(application).get(kind="ad_extension")
     assert extension.data["new_due_on"] == item.statutory_due_date.isoformat()
     assert extension.data["reason"] == "涉及多部门意见征询"
-    again = client_as("chief").post(url, {"reason": "再次延期"}, follow=True)
+    again = client_as("leader").post(url, {"reason": "再次延期"}, follow=True)
     assert "法定办理时限只能延长一次。" in again.content.decode()
     assert overall_clock(application).extension_days == 10
     assert Notification.objects.filter(recipient__username="applicant", body="涉及多部门意见征询").exists()

@@ -61,7 +61,7 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("clerk", "chief"),
         required=(*_AD_BASE, "submitted_on", "accepted_on", "due_on"),
-        optional=("statutory_due_on",),
+        optional=("statutory_due_on", "materials_complete_on"),
     ),
     DocumentKind(
         code="ad_supplement",
@@ -88,14 +88,14 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("reviewer", "chief"),
         required=(*_AD_BASE, "hearing_reason", "request_deadline"),
-        optional=("contact",),
+        optional=("contact", "party"),
     ),
     DocumentKind(
         code="ad_extension",
         title="延长审查期限告知书",
         number_code="广延",
         process=ADS,
-        issuing_roles=("chief",),
+        issuing_roles=("leader",),
         required=(*_AD_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
     ),
     DocumentKind(
@@ -105,7 +105,7 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("chief",),
         required=(*_AD_BASE, "size", "content"),
-        optional=("permit_number", "conditions"),
+        optional=("permit_number", "reasons", "conditions"),
         has_validity=True,
     ),
     DocumentKind(
