@@ -22,14 +22,20 @@ def test_permit_actions_rating_and_follow_up(demo_users):
     assert {"rating", "renewal", "change", "hearing_request"} <= names
     assert "cancellation" not in names and "extension" not in names
     rating = applicant.get(f"{base}rating/").json()
-    assert [o["const"] for o in rating["form"]["properties"]["score"]["oneOf"]] == ["satisfied", "fair", "unsatisfied"]
+    assert [o["const"] for o in rating["form"]["properties"]["score"]["oneOf"]] == [
+        "very_satisfied",
+        "satisfied",
+        "basic",
+        "unsatisfied",
+        "very_unsatisfied",
+    ]
 
     bad = applicant.post(f"{base}rating/", {"score": "wonderful"}, format="json")
     assert bad.status_code == 400 and "score" in bad.json()
     done = applicant.post(f"{base}rating/", {"score": "unsatisfied", "comment": "太慢"}, format="json")
     assert done.status_code == 200, done.content
     assert Rating.objects.get().score == "unsatisfied"
-    again = applicant.post(f"{base}rating/", {"score": "fair"}, format="json")
+    again = applicant.post(f"{base}rating/", {"score": "basic"}, format="json")
     assert again.status_code == 400 and set(again.json()) == {"detail"}
 
     # The applicant may not use the bureau's actions; others may not see the application at all.

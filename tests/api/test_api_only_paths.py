@@ -124,7 +124,7 @@ def test_permit_from_application_to_downloaded_pdf_over_the_api(demo_users: dict
         ("clerk", "deliver", {"decision": "online"}),
     ]:
         client = token_client(username)
-        (task,) = [t for t in client.get("/api/tasks/").json() if t["step"] == step]
+        (task,) = [t for t in client.get("/api/tasks/").json()["results"] if t["step"] == step]
         described = client.get(f"/api/tasks/{task['id']}/").json()
         assert decision["decision"] in [d["code"] for d in described["decisions"]]
         assert client.post(f"/api/tasks/{task['id']}/claim/").status_code == 200

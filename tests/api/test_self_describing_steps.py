@@ -17,7 +17,7 @@ def test_task_detail_carries_form_schema_decisions_and_rules(demo_users):
     applicant = token_client("applicant")
     assert applicant.post("/api/permits/", apply_data(), format="multipart").status_code == 201
     clerk = token_client("clerk")
-    (task,) = clerk.get("/api/tasks/").json()
+    (task,) = clerk.get("/api/tasks/").json()["results"]
     assert task["step_key"] == "outdoor_ads/permit:accept"
     detail = clerk.get(f"/api/tasks/{task['id']}/").json()
     form = detail["form"]
@@ -52,7 +52,7 @@ def test_case_task_lists_its_rules_and_typed_fields(demo_users):
     )
     assert reported.status_code == 201, reported.content
     client = token_client("officer")
-    (task,) = client.get("/api/tasks/").json()
+    (task,) = client.get("/api/tasks/").json()["results"]
     detail = client.get(f"/api/tasks/{task['id']}/").json()
     officer2 = detail["form"]["properties"]["officer2"]
     assert officer2["type"] == "integer" and officer2["oneOf"]
