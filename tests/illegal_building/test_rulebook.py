@@ -206,8 +206,14 @@ def test_no_defence_closing_or_decision_while_the_defence_period_runs(reported: 
 
 
 def _short_defence(d: Driver) -> None:
-    get_rule(clocks.DEFENCE)
-    ClockRule.objects.filter(code=clocks.DEFENCE).update(limit=3)  # admin-set shorter than the hearing window
+    """The administrator sets the defence period to 3 working days, shorter than the hearing window."""
+    url = f"/admin/sla/clockrule/{get_rule(clocks.DEFENCE).pk}/change/"
+    form = d.client("admin").get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items()
+            if name in form.fields and value is not None and value is not False}  # unticked boxes are not posted
+    response = d.client("admin").post(url, {**data, "limit": 3})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert ClockRule.objects.get(code=clocks.DEFENCE).limit == 3
     to_notice(d)
     clock.set_now(at(2026, 3, 6, 10))
     d.close_defence()
