@@ -24,7 +24,7 @@ from illegal_building import clocks, gates
 from illegal_building.models import Act, Case
 from workflows import clock
 from workflows.documents.corrections import correct_quoted_deadlines, corrections_for
-from workflows.documents.models import IssuedDocument
+from workflows.documents.models import IssuedDocument, IssuingAuthority
 from workflows.models import AuditEntry
 from workflows.sla import selectors as sla_selectors
 from workflows.sla.models import Clock, Notification
@@ -122,6 +122,10 @@ def test_a_schedule_entered_in_the_admin_moves_clock_gate_page_api_and_the_serve
     assert "2027-01-05" in page and 'data-testid="sla-provisional"' in page
     assert _api_defence(d) == ("2027-01-05", "2027-01-06")
 
+    # The authority's data changes in the meantime: the correction carries it as it is now.
+    IssuingAuthority.objects.filter(pk=notice.authority_id).update(phone="0870-2150000")
+    assert notice.issuer["phone"] != "0870-2150000"
+
     # The administrator enters 2027 over HTTP; the job runs after commit (eager "worker").
     clock.set_now(at(2026, 12, 30, 9))
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,6 +151,7 @@ def test_a_schedule_entered_in_the_admin_moves_clock_gate_page_api_and_the_serve
     assert correction.authority_id == notice.authority_id
     assert notice.authority is not None
     assert correction.issuer["name"] == notice.authority.name
+    assert correction.issuer["phone"] == "0870-2150000"
     assert correction.number.startswith(f"{notice.authority.number_prefix}期更〔2026〕")
     assert correction.number in page  # the case page lists it with the case's documents
     text = squash(pdf_text(pdf_bytes(correction)))  # rendered by the (eager) Celery task
@@ -157,6 +162,7 @@ def test_a_schedule_entered_in_the_admin_moves_clock_gate_page_api_and_the_serve
     assert notice.number in squash(pdf_text(pdf_bytes(notice)))  # the original stays as it was
     notice.refresh_from_db()
     assert notice.status == IssuedDocument.Status.VALID and notice.data["defence_deadline"] == "2027-01-05"
+    assert notice.issuer["phone"] != "0870-2150000"
     # The officer who issued the notice is told to serve the correction (the party has no account).
     told = Notification.objects.filter(recipient=demo_users["officer"], title__startswith="期限更正")
     assert told.count() == 1

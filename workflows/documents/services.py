@@ -201,7 +201,6 @@ def _issue(
     issued_at = clock.now()
     year = clock.today().year
     authority = _authority(kind, county, supersedes, authority)
-    authority.refresh_from_db()  # its data as it is now, not as a caller's copy had it
     issuer = authority.snapshot()
     sequence = _next_sequence(kind.number_prefix(authority.number_prefix), year)
     document = IssuedDocument.objects.create(
