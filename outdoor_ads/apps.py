@@ -14,10 +14,11 @@ class OutdoorAdsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from workflows.documents.corrections import register_quote_finder
         from workflows.events import register_event
         from workflows.tasks import register_sweeper
 
-        from . import actions, labels, services, steps
+        from . import actions, corrections, labels, services, steps
         from .defaults import ensure_facility_types
 
         post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
@@ -31,6 +32,7 @@ class OutdoorAdsConfig(AppConfig):
         register_sweeper(services.supplements_expire_due)
         register_sweeper(services.renewals_deem_granted)
         register_sweeper(services.expiry_reminders_send)
+        register_quote_finder("outdoor_ads", corrections.application_quotes)
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors
