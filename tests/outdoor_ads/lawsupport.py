@@ -42,3 +42,38 @@ def written(application: PermitApplication) -> dict[str, Any]:
         "opinions": Opinion.objects.count(),
         "status": PermitApplication.objects.get(pk=application.pk).status,
     }
+
+
+def to_neighbour_hearing(client_as: Any, *, requested: bool = False) -> PermitApplication:
+    """Apply and accept on Tue 3 Nov 2026, review with two neighbours; the countersign on Thu 5 Nov
+    opens the hearing: the applicant and each neighbour are told, and may ask until Thu 12 Nov."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from outdoor_ads.flows import PermitFlow
+    from workflows import clock
+
+    from .support import latest_application, web_act, web_apply
+    from .test_neighbours import NEIGHBOURS
+
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    clock.set_now(at(dt.date(2026, 11, 3)))
+    web_apply(client_as("applicant"), **({"hearing_requested": "on"} if requested else {}))
+    application = latest_application()
+    assert web_act(client_as("clerk"), application, PermitFlow.accept, {"decision": "accept"}).status_code == 302
+    review = {
+        "decision": "recommend_grant",
+        "comment": "同意",
+        "neighbours_affected": "on",
+        "neighbours": NEIGHBOURS,
+        "hearing_flag": "on",
+    }
+    assert web_act(client_as("reviewer"), application, PermitFlow.review, review).status_code == 302
+    clock.set_now(at(dt.date(2026, 11, 5)))
+    assert (
+        web_act(client_as("reviewer2"), application, PermitFlow.countersign, {"decision": "agree"}).status_code == 302
+    )
+    application.refresh_from_db()
+    return application
