@@ -33,16 +33,27 @@ def law_context(*, application: PermitApplication, user: Any, bound: dict[str, A
         and hearings.may_reschedule(user, application)
     )
     running = pauses.running_pause(application)
+    # Neighbours' names are personal data: only the staff who may record for them see the list.
+    rights = hearings.rights_of(application) if may_record else []
+    is_open = application.is_open and application.accepted_at is not None
+    # Which forms the page shows now (the template's conditions); those show their own errors.
+    shown = {
+        PAUSE_START: may_pause and is_open and running is None,
+        PAUSE_STOP: may_pause and is_open and running is not None,
+        NEIGHBOUR_HEARING: bool(rights) and application.status == PermitApplication.Status.HEARING,
+        HEARING_RESCHEDULE: may_reschedule,
+    }
     return {
         # A refusal of an action whose form is not on the page now still shows, with its article.
-        "law_errors": [error for form in bound.values() for error in form.non_field_errors()],
+        "law_errors": [
+            error for name, form in bound.items() if not shown.get(name) for error in form.non_field_errors()
+        ],
         "review_pauses": list(application.review_pauses.select_related("clock_pause")),
         "running_pause": running,
         "may_pause": may_pause,
         "pause_start_form": bound.get(PAUSE_START) or lawforms.PauseStartForm(),
         "pause_stop_form": bound.get(PAUSE_STOP) or lawforms.PauseStopForm(),
-        # Neighbours' names are personal data: only the staff who may record for them see the list.
-        "neighbour_rights": hearings.rights_of(application) if may_record else [],
+        "neighbour_rights": rights,
         "may_record_neighbour": may_record and application.status == PermitApplication.Status.HEARING,
         "neighbour_hearing_form": bound.get(NEIGHBOUR_HEARING)
         or lawforms.NeighbourHearingForm(application=application),
