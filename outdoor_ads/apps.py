@@ -18,7 +18,7 @@ class OutdoorAdsConfig(AppConfig):
         from workflows.events import register_event
         from workflows.tasks import register_sweeper
 
-        from . import actions, corrections, labels, services, steps
+        from . import actions, corrections, labels, lawactions, services, steps
         from .defaults import ensure_facility_types
 
         post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
@@ -26,6 +26,7 @@ class OutdoorAdsConfig(AppConfig):
         steps.register()
         labels.register()
         actions.register()
+        lawactions.register()
         register_event("application.acceptance.accept", "application.accepted")
         register_event("application.decision.grant", "application.decided")
         register_event("application.decision.refuse", "application.decided")

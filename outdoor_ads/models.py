@@ -557,3 +557,7 @@ class FollowUp(Jurisdictional):
 
     def __str__(self) -> str:
         return f"{self.rating}"
+
+
+# ALL art. 45 procedures and neighbours' own hearing rights (kept in their own module).
+from .lawmodels import NeighbourHearingRight, ReviewPause  # noqa: E402, F401

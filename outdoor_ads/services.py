@@ -872,6 +872,9 @@ def _hearing_opened(*, application: PermitApplication, acting_user: User) -> Non
             "requested_on": today if application.hearing_requested else None,
         },
     )
+    from . import hearings
+
+    hearings.neighbour_rights_open(application=application, informed_on=today, request_deadline=request_deadline)
     _issue(
         application,
         "ad_hearing_notice",
@@ -930,7 +933,11 @@ def _sms_neighbours(
 
 
 def hearing_latest_date(hearing: Hearing) -> dt.date:
-    return calendar.add_working_days(hearing.window_start, HEARING_WINDOW_WORKING_DAYS)
+    from .hearings import first_request_on
+
+    # ALL art. 47: within 20 days of the first standing request, the applicant's or a neighbour's.
+    start = first_request_on(hearing) or hearing.informed_on
+    return calendar.add_working_days(start, HEARING_WINDOW_WORKING_DAYS)
 
 
 def hearing_earliest_date(notice_sent_on: dt.date) -> dt.date:
@@ -973,6 +980,9 @@ def application_hearing_schedule(
                     raise ValidationError(
                         {"decision": HEARING_RIGHT_OPEN % {"date": hearing.request_deadline.isoformat()}}
                     )
+            from .hearings import require_no_neighbour_hearing
+
+            require_no_neighbour_hearing(hearing)
             hearing.scheduled_for = None
             hearing.save(update_fields=["scheduled_for"])
             application.status = Status.DECIDING
@@ -987,7 +997,8 @@ def application_hearing_schedule(
                 raise ValidationError({"notice_sent_on": HEARING_NOTICE_IN_FUTURE})
             if notice_sent_on < hearing.informed_on:
                 raise ValidationError({"notice_sent_on": HEARING_NOTICE_BEFORE_INFORMED})
-            earliest = hearing_earliest_date(notice_sent_on)
+            # ALL art. 48: the notice of time and place is the official document issued now.
+            earliest = hearing_earliest_date(clock.today())
             if hearing_date < earliest:
                 raise ValidationError(
                     {"hearing_date": ValidationError(HEARING_NOTICE_TOO_SHORT, params={"date": earliest.isoformat()})}
@@ -999,9 +1010,12 @@ def application_hearing_schedule(
                 )
             hearing.scheduled_for = hearing_date
             hearing.place = place.strip()
-            hearing.notice_sent_on = notice_sent_on
+            hearing.notice_sent_on = clock.today()
             hearing.scheduled_by = acting_user
             hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
+            from .hearings import notices_issue
+
+            notices_issue(application=application, hearing=hearing, acting_user=acting_user)
             _tell_applicant(application, TOLD_HEARING_SCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
             # ALL art. 48: the time and place go to the 利害关系人 as well.
             _sms_neighbours(
@@ -1050,11 +1064,15 @@ def application_hearing(
                 raise ValidationError({"held_on": HEARING_NOT_YET})
             hearing.held_on = held_on
             hearing.save(update_fields=["held_on"])
-        elif hearing.waived_on is None and hearing.scheduled_for and clock.today() < hearing.scheduled_for:
+        elif hearing.scheduled_for and clock.today() < hearing.scheduled_for:
             # Staff record an absence on the day or the party's written waiver; they cannot cancel the right.
-            raise ValidationError(
-                {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
-            )
+            if hearing.waived_on is None:
+                raise ValidationError(
+                    {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
+                )
+            from .hearings import require_no_neighbour_hearing
+
+            require_no_neighbour_hearing(hearing)
         application.status = Status.DECIDING
         application.save(update_fields=["status"])
         _resume_overall_clock(application, acting_user)

@@ -8,7 +8,7 @@ from viewflow.urls import Application
 
 from workflows.flowviews import JurisdictionFlowAppViewset
 
-from . import views
+from . import lawviews, views
 from .flows import PermitFlow
 
 
@@ -48,6 +48,9 @@ class PermitsApp(Application):
         "applications/<int:pk>/extend/",
         views.ApplicationActionView.as_view(action="extend"),
         name="application_extend",
+    )
+    law_action_path = path(
+        "applications/<int:pk>/law/<slug:name>/", lawviews.LawActionView.as_view(), name="application_law_action"
     )
     party_statement_path = path(
         "parties/<int:pk>/statement/", views.PartyStatementView.as_view(), name="party_statement"

@@ -62,6 +62,9 @@ class ApplicationDetailView(generic.TemplateView):
         context["rating_form"] = kwargs.get("rating_form") or forms.RatingForm()
         context["withdraw_form"] = forms.OptionalReasonForm()
         context["extend_form"] = kwargs.get("extend_form") or forms.ReasonForm()
+        from .lawviews import law_context
+
+        context.update(law_context(application=application, user=user, bound=kwargs.get("law_forms") or {}))
         return context
 
 
