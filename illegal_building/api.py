@@ -295,37 +295,10 @@ class ChallengeOutcomeView(APIView):
         return Response({"id": challenge.pk, "outcome": challenge.outcome})
 
 
-class HearingRequestSerializer(serializers.Serializer):
-    statement = serializers.CharField()
-
-
-class HearingRequestView(APIView):
-    """The party's request for a hearing, received by an officer within its window (APL art. 64)."""
-
-    serializer_class = HearingRequestSerializer
-
-    @extend_schema(request=HearingRequestSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
-        if not (has_role(request.user, "officer") or has_role(request.user, "squadlead")):
-            raise NotFound
-        serializer = HearingRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                services.case_request_hearing(
-                    case=case, acting_user=request.user, **serializer.validated_data  # type: ignore[arg-type]
-                )
-        except GateRefused as refused:
-            return _refused(refused)
-        return Response(case_payload(case, request), status=status.HTTP_201_CREATED)
-
-
 urlpatterns = [
     path("", CaseListCreateView.as_view(), name="api-cases"),
     path("<int:pk>/", CaseDetailView.as_view(), name="api-case"),
     path("<int:pk>/challenges/", ChallengeCreateView.as_view(), name="api-case-challenges"),
-    path("<int:pk>/hearing-request/", HearingRequestView.as_view(), name="api-case-hearing-request"),
     path(
         "<int:pk>/challenges/<int:challenge_pk>/outcome/",
         ChallengeOutcomeView.as_view(),
