@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -19,6 +20,8 @@ from workflows.documents.api import document_links
 from workflows.jurisdiction import get_visible_or_404
 from workflows.pagination import paged_schema, paginated
 from workflows.parsers import ObjectJSONParser
+from workflows.security import TOO_MANY_REQUESTS, client_ip, hit
+from workflows.stepschema import register_form_body
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
@@ -328,7 +331,58 @@ class PermitWithdrawView(APIView):
         return Response(application_full(application, request))
 
 
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ApplicantRegisterView(APIView):
+    """An applicant signs up without the web page: the web sign-up's form, service and throttle.
+
+    The same ``RegistrationForm`` (password validators against the new account, ID / credit
+    code checks) and ``applicant_register``; the same per-address counter as the web page.
+    Then ``POST /api/auth/token/`` with the username and password.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Register an applicant account (then get a token at /api/auth/token/)",
+        request=None,  # the registration form, filled in by workflows.stepschema
+        responses={
+            201: RegisterSerializer,
+            400: OpenApiResponse(description="field -> messages"),
+            429: OpenApiResponse(description="too many sign-ups from this address"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not hit("XIUHUA_RATE_REGISTER", client_ip(request), settings.XIUHUA_RATE_REGISTER):
+            return errors_response({"detail": str(TOO_MANY_REQUESTS)}, status.HTTP_429_TOO_MANY_REQUESTS)
+        form = forms.RegistrationForm(request.data)
+        if not form.is_valid():
+            return errors_response(form.errors)
+        data = form.cleaned_data
+        try:
+            user = services.applicant_register(
+                username=data["username"],
+                password=data["password"],
+                kind=data["kind"],
+                real_name=data["real_name"],
+                phone=data["phone"],
+                company_name=data.get("company_name", ""),
+                credit_code=data.get("credit_code", ""),
+                id_number=data.get("id_number", ""),
+            )
+        except ValidationError as exc:
+            return errors_response({"password": exc.messages})
+        return Response({"username": user.username, "kind": user.kind}, status=status.HTTP_201_CREATED)
+
+
+register_form_body("/api/auth/register/", "post", forms.RegistrationForm)
+
 urlpatterns = [
+    path("auth/register/", ApplicantRegisterView.as_view(), name="api-register"),
     path("facility-types/", FacilityTypeListView.as_view(), name="api-facility-types"),
     path("permits/", PermitApplicationListView.as_view(), name="api-permits"),
     path("permits/<int:pk>/", PermitApplicationDetailView.as_view(), name="api-permit-detail"),
