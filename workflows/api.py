@@ -88,7 +88,9 @@ class MeView(APIView):
                 "username": serializers.CharField(),
                 "name": serializers.CharField(),
                 "kind": serializers.CharField(),
-                "county": serializers.DictField(allow_null=True),
+                "county": inline_serializer(
+                    "MeCounty", {"code": serializers.CharField(), "name": serializers.CharField()}, allow_null=True
+                ),
                 "roles": serializers.ListField(child=serializers.CharField()),
             },
         )

@@ -33,6 +33,7 @@ def add_step_schemas(result: dict[str, Any], generator: Any, request: Any, publi
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     _add_action_schemas(result, schemas)
     _add_form_bodies(result, schemas)
+    _add_not_found(result, schemas)
     operation = result.get("paths", {}).get(COMPLETE_PATH, {}).get("post")
     if operation is None:
         return result
@@ -89,3 +90,21 @@ def _add_form_bodies(result: dict[str, Any], schemas: dict[str, Any]) -> None:
             "required": True,
             "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
         }
+
+
+def _add_not_found(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Every operation on an object answers 404 for what the caller may not see: say so."""
+    schemas.setdefault(
+        "ErrorDetail",
+        {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    )
+    for path, operations in result.get("paths", {}).items():
+        if "{" not in path:
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "404" not in responses or "content" not in responses["404"]:
+                responses["404"] = {
+                    "description": "Not found, or not visible to the caller",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
+                }
