@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -297,6 +297,10 @@ class PermitApplicationListView(GenericAPIView):
         operation_id="permits_list",
         filters=True,  # a page object, not a list serializer: document PermitFilter's parameters
         summary="Applications the caller may see, newest first (paged: ?page=, ?page_size=)",
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", int, description="Number of results to return per page."),
+        ],
         responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
     )
     def get(self, request: Request) -> Response:
