@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,10 +19,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.apiconv import errors_response, idempotent, validation_errors
-from workflows.documents.api import document_links
+from workflows.apifilters import SubjectFilter
+from workflows.documents.api import DocumentLinkSerializer, document_links
 from workflows.jurisdiction import get_visible_or_404
 from workflows.pagination import paged_schema, paginated
 from workflows.parsers import ObjectJSONParser
+from workflows.security import TOO_MANY_REQUESTS, client_ip, hit
+from workflows.stepschema import register_form_body
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
@@ -120,20 +127,83 @@ ApplicationBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-ApplicationDetail = inline_serializer(
-    "PermitApplicationDetail",
-    {
-        "id": serializers.IntegerField(),
-        "number": serializers.CharField(),
-        "status": serializers.CharField(),
-        "timeline": serializers.ListField(child=serializers.DictField()),
-        "clock": serializers.DictField(allow_null=True),
-        "documents": serializers.ListField(child=serializers.DictField()),
-        "attachments": serializers.ListField(child=serializers.DictField()),
-        "current_steps": serializers.ListField(child=serializers.CharField()),
-        "permit": serializers.DictField(allow_null=True),
-    },
-)
+class ClockSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    started_on = serializers.DateField()
+    due_date = serializers.DateField()
+    statutory_due_date = serializers.DateField(allow_null=True)
+    light = serializers.CharField()
+    paused = serializers.BooleanField()
+    working_days_used = serializers.IntegerField(allow_null=True)
+    working_days_paused = serializers.IntegerField(allow_null=True)
+    extension_days = serializers.IntegerField()
+    provisional = serializers.BooleanField()
+    stopped_at = serializers.DateTimeField(allow_null=True)
+    explanation = serializers.CharField(help_text="How the due date was counted, in words")
+
+
+class SupplementSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(), help_text="Checklist codes to supply")
+    note = serializers.CharField()
+    due = serializers.DateField(allow_null=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    event = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    purpose = serializers.CharField()
+    item = serializers.CharField(help_text="Checklist item code (blank for other purposes)")
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class PermitBriefSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    status = serializers.CharField()
+
+
+class ApplicationDetailSerializer(serializers.Serializer):
+    """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    county = serializers.CharField()
+    facility_type = serializers.CharField()
+    address = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    lookup_code = serializers.CharField(allow_null=True, help_text="Only for the applicant")
+    width_m = serializers.FloatField()
+    height_m = serializers.FloatField()
+    height_above_ground_m = serializers.FloatField()
+    longitude = serializers.FloatField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    material = serializers.CharField()
+    lighting = serializers.CharField()
+    content = serializers.CharField()
+    period_from = serializers.DateField()
+    period_until = serializers.DateField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    supplement = SupplementSerializer(allow_null=True)
+    current_steps = serializers.ListField(child=serializers.CharField())
+    clock = ClockSerializer(allow_null=True)
+    documents = DocumentLinkSerializer(many=True)
+    timeline = TimelineEntrySerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    permit = PermitBriefSerializer(allow_null=True)
+
+
+ApplicationDetail = ApplicationDetailSerializer
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -204,17 +274,37 @@ class FacilityTypeListView(APIView):
         return Response(FacilityTypeSerializer(rows, many=True).data)
 
 
-class PermitApplicationListView(APIView):
+class PermitFilter(SubjectFilter):
+    search_fields = ("number", "address", "applicant__real_name", "applicant__company_name")
+    ordering = django_filters.OrderingFilter(fields=(("submitted_at", "submitted_at"), ("number", "number")))
+
+    class Meta:
+        model = PermitApplication
+        fields: list[str] = []
+
+
+class PermitApplicationListView(GenericAPIView):
+    """Paged and filtered (status, county, step, light, due_before/after, q, ordering)."""
+
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PermitFilter
+
+    def get_queryset(self) -> Any:
+        return selectors.application_list(user=self.request.user).order_by("-submitted_at", "-pk")
 
     @extend_schema(
         operation_id="permits_list",
+        filters=True,  # a page object, not a list serializer: document PermitFilter's parameters
         summary="Applications the caller may see, newest first (paged: ?page=, ?page_size=)",
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", int, description="Number of results to return per page."),
+        ],
         responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.application_list(user=request.user).order_by("-submitted_at", "-pk")
-        return paginated(request, self, qs, application_brief)
+        return paginated(request, self, self.filter_queryset(self.get_queryset()), application_brief)
 
     @extend_schema(
         summary="Apply (multipart): facility data and the checklist's files as material_<item code>",
@@ -328,7 +418,58 @@ class PermitWithdrawView(APIView):
         return Response(application_full(application, request))
 
 
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ApplicantRegisterView(APIView):
+    """An applicant signs up without the web page: the web sign-up's form, service and throttle.
+
+    The same ``RegistrationForm`` (password validators against the new account, ID / credit
+    code checks) and ``applicant_register``; the same per-address counter as the web page.
+    Then ``POST /api/auth/token/`` with the username and password.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Register an applicant account (then get a token at /api/auth/token/)",
+        request=None,  # the registration form, filled in by workflows.stepschema
+        responses={
+            201: RegisterSerializer,
+            400: OpenApiResponse(description="field -> messages"),
+            429: OpenApiResponse(description="too many sign-ups from this address"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not hit("XIUHUA_RATE_REGISTER", client_ip(request), settings.XIUHUA_RATE_REGISTER):
+            return errors_response({"detail": str(TOO_MANY_REQUESTS)}, status.HTTP_429_TOO_MANY_REQUESTS)
+        form = forms.RegistrationForm(request.data)  # type: ignore[arg-type]
+        if not form.is_valid():
+            return errors_response(form.errors)
+        data = form.cleaned_data
+        try:
+            user = services.applicant_register(
+                username=data["username"],
+                password=data["password"],
+                kind=data["kind"],
+                real_name=data["real_name"],
+                phone=data["phone"],
+                company_name=data.get("company_name", ""),
+                credit_code=data.get("credit_code", ""),
+                id_number=data.get("id_number", ""),
+            )
+        except ValidationError as exc:
+            return errors_response({"password": exc.messages})
+        return Response({"username": user.username, "kind": user.kind}, status=status.HTTP_201_CREATED)
+
+
+register_form_body("/api/auth/register/", "post", forms.RegistrationForm)
+
 urlpatterns = [
+    path("auth/register/", ApplicantRegisterView.as_view(), name="api-register"),
     path("facility-types/", FacilityTypeListView.as_view(), name="api-facility-types"),
     path("permits/", PermitApplicationListView.as_view(), name="api-permits"),
     path("permits/<int:pk>/", PermitApplicationDetailView.as_view(), name="api-permit-detail"),
