@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -358,6 +359,7 @@ def _case_url(*, task: Any) -> str:
 def _complete_for(name: str) -> Callable[..., None]:
     step = STEPS[name]
 
+    @transaction.atomic  # the step's own boundary, like every service (task_execution makes none)
     def complete(*, task: Any, acting_user: User, data: dict[str, Any]) -> None:
         from .flows import CaseFlow
 
