@@ -305,6 +305,76 @@ LISTS = [
 ]
 
 
+# The table each list's own query reads FROM: its longest SELECT on that table is explained.
+LIST_TABLES = {
+    "/api/tasks/": "viewflow_task",
+    "/api/permits/": "outdoor_ads_permitapplication",
+    "/permit/queue/": "viewflow_task",
+    "/permit/inbox/": "viewflow_task",
+    "/ads/": "outdoor_ads_permitapplication",
+    "/sla/": "sla_clock",
+}
+
+
+class Slowest:
+    """Keeps the list's own query run inside it, with its parameters.
+
+    That is the longest SELECT reading FROM ``table`` (the page of rows, not its COUNT); without
+    a table, or when none reads it, the slowest SELECT.
+    """
+
+    def __init__(self, table: str = "") -> None:
+        self.table = table
+        self.sql = ""
+        self.params: Any = None
+        self.seconds = -1.0
+        self._own = False
+        self._wrapper: Any = None
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            if not many and sql.lstrip().upper().startswith("SELECT"):
+                own = bool(self.table) and f'FROM "{self.table}"' in sql
+                if own and (not self._own or len(sql) > len(self.sql)):
+                    self.sql, self.params, self.seconds, self._own = sql, params, took, True
+                elif not self._own and took > self.seconds:
+                    self.sql, self.params, self.seconds = sql, params, took
+
+    def __enter__(self) -> Slowest:
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._wrapper.__exit__(*exc)
+
+
+def explain(client: Client, url: str) -> dict[str, Any]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the list's own query in one request of ``url``."""
+    with Slowest(LIST_TABLES.get(url, "")) as slowest:
+        client.get(url)
+    if not slowest.sql:
+        return {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest.sql, slowest.params)
+        plan = [row[0] for row in cursor.fetchall()]
+        transaction.set_rollback(True)  # ANALYZE runs the statement: leave nothing behind
+    scans = [line.strip() for line in plan if "Scan" in line]
+    return {
+        "sql": slowest.sql[:2000],
+        "plan": plan,
+        "seq_scans": [line for line in scans if "Seq Scan" in line],
+        "indexes": sorted({line.split(" using ")[1].split(" ")[0] for line in scans if " using " in line}),
+        "execution_ms": next(
+            (float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), None
+        ),
+    }
+
+
 def work_lists(repeats: int, budget_s: float) -> dict[str, Any]:
     clients = Clients()
     result = {}
@@ -334,6 +404,11 @@ def work_lists(repeats: int, budget_s: float) -> dict[str, Any]:
             "queries": max(counts),
             "error": error,
         }
+        if status == 200:
+            try:
+                result[label]["explain"] = explain(client, url)
+            except Exception as exc:  # reported, never fatal
+                result[label]["explain"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     return result
 
 
@@ -486,6 +561,9 @@ def pdf(renders: int) -> dict[str, Any]:
 
     out = {}
     county = County(code="530602", name="昭阳区")
+    # The issuer is normally a snapshot of admin data (IssuedDocument.issuer); here a fixed one.
+    issuer = {"name": "昭通市住房和城乡建设局", "seal_name": "昭通市住房和城乡建设局", "number_prefix": "昭住建",
+              "review_body": "昭通市人民政府", "court": "昭阳区人民法院"}
     for code in ("ad_acceptance", "ad_permit"):
         kind, sample = KINDS[code], SAMPLES[code]
 
@@ -493,13 +571,14 @@ def pdf(renders: int) -> dict[str, Any]:
             started = time.perf_counter()
             data = render_document(
                 kind=kind,
-                number=kind.format_number(county, 2026, i + 1),
+                number=kind.format_number(issuer["number_prefix"], 2026, i + 1),
                 holder_name=sample.holder_name,
                 data=sample.data,
                 issued_on=dt.date(2026, 3, 20),
                 verification_code=f"BENCH{i:011d}",
                 verify_url=f"http://127.0.0.1:8000/verify/BENCH{i:011d}/",
                 county_name=county.name,
+                issuer=issuer,
                 valid_from=sample.valid_from,
                 valid_until=sample.valid_until,
             )
@@ -780,6 +859,16 @@ def table(report: dict[str, Any]) -> str:
                     f"   {label:<30} p50 {li['p50_ms']:>9} ms  p95 {li['p95_ms']:>9} ms  {li['queries']:>6} queries"
                     f"  (n={li['samples']}, HTTP {li['status']})"
                 )
+            for label, li in at["lists"].items():
+                ex = li.get("explain") or {}
+                if ex.get("plan"):
+                    lines.append(
+                        f"   EXPLAIN {label}: {ex['execution_ms']} ms, indexes {', '.join(ex['indexes']) or '-'};"
+                        f" seq scans: {'; '.join(ex['seq_scans']) or 'none'}"
+                    )
+                    lines.extend(f"      {row}" for row in ex["plan"])
+                elif ex.get("error"):
+                    lines.append(f"   EXPLAIN {label}: ERROR {ex['error']}")
     elif sizes:
         lines.append(f"sizes ERROR {sizes.get('error')}")
     conc = report.get("concurrency", {})
@@ -799,6 +888,8 @@ def table(report: dict[str, Any]) -> str:
         )
     elif sw:
         lines.append(f"sweep ERROR {sw.get('error')}")
+    if "error" in report.get("pdf", {}):
+        lines.append(f"pdf ERROR {report['pdf']['error']}")
     for code, p in report.get("pdf", {}).items():
         if isinstance(p, dict):
             lines.append(

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.counties import county_by_pk
 from workflows.flowviews import StepView, View
+from workflows.requestcache import memo
 from workflows.sla.flow import SlaFlowMixin, StepLimit
 
 from .models import Case, CaseProcess
@@ -279,10 +281,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
     end = flow.End().Annotation(title=_("Archived"))
 
     def sla_subject(self, process: Any) -> Any:
-        return CaseProcess.objects.select_related("case").get(pk=process.pk).case
+        return memo(
+            ("cases.process_case", process.pk),
+            lambda: CaseProcess.objects.select_related("case").get(pk=process.pk).case,
+        )
 
     def sla_county(self, process: Any) -> Any:
-        return self.sla_subject(process).county
+        return county_by_pk(self.sla_subject(process).county_id)
 
     def start_case(self, activation: Any, case: Case) -> CaseProcess:
         activation.process.case = case

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,7 @@ def step(name: str, form_class: type[forms.CaseForm], perform: Perform) -> None:
 
     node = getattr(CaseFlow, name)
 
+    @transaction.atomic  # the step's own boundary, like every service (task_execution makes none)
     def complete(*, task: Any, acting_user: User, data: dict[str, Any]) -> None:
         with task_execution(task=task, acting_user=acting_user, node=node) as activation:
             _refusals_as_errors(perform, _case_of(activation.task), acting_user, data)

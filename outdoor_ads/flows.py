@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow, lock
 
+from workflows.counties import county_by_pk
 from workflows.flowviews import StepView, View
 from workflows.sla.flow import SlaFlowMixin
 
@@ -149,7 +150,7 @@ class PermitFlow(SlaFlowMixin, flow.Flow):
         return process.application
 
     def sla_county(self, process: Any) -> Any:
-        return process.application.county
+        return county_by_pk(process.application.county_id)
 
     def start_application(self, activation: Any, *, application: Any) -> Any:
         activation.process.application = application

@@ -11,6 +11,7 @@ from viewflow.workflow.models import Process
 from workflows import clock
 from workflows.flowviews import SubjectProcessMixin
 from workflows.jurisdiction import Jurisdictional
+from workflows.requestcache import memo
 
 
 class FacilityType(models.Model):
@@ -168,7 +169,8 @@ class PermitApplication(Jurisdictional):
 
     @property
     def facility(self) -> FacilityType | None:
-        return FacilityType.objects.filter(code=self.facility_type).first()
+        code = self.facility_type  # reference data: read once per request (workflows.requestcache)
+        return memo(("ads.facility", code), lambda: FacilityType.objects.filter(code=code).first())
 
     @property
     def facility_name(self) -> str:

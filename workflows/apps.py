@@ -25,6 +25,13 @@ class WorkflowsConfig(AppConfig):
 
         label_viewflow_columns()
         events.connect()
+        from django.db.models.signals import m2m_changed
+
+        from .models import User
+        from .roles import forget_roles
+
+        # A user's groups changed: the roles (and permissions) read for that user object are stale.
+        m2m_changed.connect(forget_roles, sender=User.groups.through, dispatch_uid="xiuhua-forget-roles")
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from .selectors import task_home_sections

@@ -27,7 +27,9 @@ import hmac
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,15 @@ def seal_hash(*, seq: int, entry_id: int, mac: str, prev_hash: str) -> str:
     return _mac({"seq": seq, "entry": entry_id, "mac": mac, "prev": prev_hash})
 
 
+@dataclass(frozen=True)
+class ObjectRef:
+    """What a row is about, when the caller has its type, id and label but not the object."""
+
+    object_type: str  # app_label.model
+    object_id: str
+    object_repr: str
+
+
 def prepare(
     *,
     actor: User | None,
@@ -111,24 +122,34 @@ def prepare(
     obj: models.Model | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    county: County | None = None,
+    county: County | int | None = None,
     at: dt.datetime | None = None,
+    ref: ObjectRef | None = None,
 ) -> AuditEntry:
-    """An unsaved row with its MAC: ``record`` saves one; bulk loaders may ``bulk_create`` many."""
+    """An unsaved row with its MAC: ``record`` saves one; bulk loaders may ``bulk_create`` many.
+
+    ``county`` may be given as its id (no row read for it).
+    """
     if county is None and obj is not None:
-        county = getattr(obj, "county", None)
+        # The foreign key's id when the object has one: no read of the county row.
+        county = getattr(obj, "county_id", None) if hasattr(obj, "county_id") else getattr(obj, "county", None)
+    if ref is None and obj is not None:
+        ref = ObjectRef(obj._meta.label_lower, str(obj.pk), str(obj)[:200])
     entry = AuditEntry(
         at=(at or clock.now()).astimezone(dt.UTC),
         actor=actor,
         actor_name=actor.display_name if actor else "system",
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        county=county,
+        object_type=ref.object_type if ref is not None else "",
+        object_id=ref.object_id if ref is not None else "",
+        object_repr=ref.object_repr[:200] if ref is not None else "",
         reason=reason,
         data=_canonical(data or {}),
     )
+    if isinstance(county, int):
+        entry.county_id = county
+    else:
+        entry.county = county
     entry.mac = entry_mac(entry)
     return entry
 
@@ -140,20 +161,81 @@ def record(
     obj: models.Model | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
-    county: County | None = None,
+    county: County | int | None = None,
+    ref: ObjectRef | None = None,
 ) -> AuditEntry:
-    """Append one row: who did ``action`` to ``obj``, when, why, with which data.
+    """Append one row: who did ``action`` to ``obj`` (or to ``ref``), when, why, with which data.
 
     One INSERT and no lock: the row commits or rolls back with the caller's transaction, and
     the sealing task chains it once committed.
     """
     from .events import from_audit
 
-    entry = prepare(actor=actor, action=action, obj=obj, reason=reason, data=data, county=county)
-    entry.save(force_insert=True)
+    entry = prepare(actor=actor, action=action, obj=obj, reason=reason, data=data, county=county, ref=ref)
+    pending = _pending_rows()
+    if pending is not None:
+        pending.append(entry)  # written with the step's other rows by ``deferred``
+    else:
+        entry.save(force_insert=True)
     # The outbox event (if this action is one platforms follow) commits with the act.
     from_audit(action=action, obj=obj, data=data)
     return entry
+
+
+# --- one INSERT per step -------------------------------------------------------------------
+
+_local = threading.local()
+ENTRY_COLUMNS = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "county", "reason",
+                 "data", "mac"]
+
+
+def _pending_rows() -> list[AuditEntry] | None:
+    return getattr(_local, "entries", None)
+
+
+def in_step() -> bool:
+    """Inside a step's ``deferred`` scope (``flowviews.task_execution``)?"""
+    return _pending_rows() is not None
+
+
+def pending_events() -> list[Any] | None:
+    """The outbox events of the current ``deferred`` scope (``workflows.events.emit`` adds to it)."""
+    return getattr(_local, "events", None)
+
+
+def _entry_row(e: AuditEntry) -> tuple[Any, ...]:
+    return (e.at, e.actor_id, e.actor_name, e.action, e.object_type, e.object_id, e.object_repr, e.county_id, e.reason,
+            e.data, e.mac)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside one step's transaction: its audit rows and outbox events, each table in one INSERT.
+
+    A step writes three to six audit rows (the act, its clocks, its documents) and one or two
+    events; each used to be its own INSERT. Here they are kept in order, with the MAC and the
+    time each had when recorded, and written together when the block ends without an error,
+    still inside the caller's transaction — so they commit or roll back with the act exactly as
+    before. Nested scopes write with the outermost one. Nothing reads these rows back inside a step.
+    """
+    if _pending_rows() is not None:
+        yield
+        return
+    _local.entries, _local.events = [], []
+    try:
+        yield
+        entries, events = _local.entries, _local.events
+        _local.entries = _local.events = None
+        if entries:
+            ids = insert_rows(AuditEntry, ENTRY_COLUMNS, [_entry_row(e) for e in entries], returning="id")
+            for entry, pk in zip(entries, ids, strict=True):
+                entry.pk = pk
+        if events:
+            from .events import write_events
+
+            write_events(events)
+    finally:
+        _local.entries = _local.events = None
 
 
 # --- sealing ---------------------------------------------------------------------------------
@@ -341,15 +423,8 @@ def record_many(events: Sequence[Event]) -> int:
         prepare(actor=e.actor, action=e.action, obj=e.obj, reason=e.reason, data=e.data, county=e.county, at=at)
         for e in events
     ]
-    columns = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr", "county", "reason",
-               "data", "mac"]
-    rows = [
-        (e.at, e.actor_id, e.actor_name, e.action, e.object_type, e.object_id, e.object_repr, e.county_id, e.reason,
-         e.data, e.mac)
-        for e in entries
-    ]
-    insert_rows(AuditEntry, columns, rows)
-    return len(rows)
+    insert_rows(AuditEntry, ENTRY_COLUMNS, [_entry_row(e) for e in entries])
+    return len(entries)
 
 
 @dataclass

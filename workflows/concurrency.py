@@ -3,7 +3,7 @@
 Lock order. A transaction takes the row locks it needs in this order and never backwards, so
 two transactions cannot each hold what the other waits for:
 
-1. the viewflow process row (``flowviews.locked_task``, then viewflow's ``select_for_update_lock``);
+1. the viewflow process row (``flowviews.locked_task``; viewflow's ``select_for_update_lock`` in its own views);
 2. its task rows (viewflow assigns, starts and creates them under the process lock);
 3. the subject: the permit application or the case, then the subject's own rows (hearing,
    affected party, follow-up, permit, permit request);
@@ -31,7 +31,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -96,5 +96,25 @@ def retry_once(func: F) -> F:
             if not is_transient(exc):
                 raise
             raise ConcurrentUpdate from exc
+
+    return cast(F, wrapper)
+
+
+def step_atomic(func: F) -> F:
+    """``transaction.atomic`` for an engine service that steps also call (clocks, documents).
+
+    Inside a step (``flowviews.task_execution``, which runs in its service's own transaction)
+    it makes no savepoint: an error raised here ends the step and its service's transaction
+    rolls back to its own boundary anyway, so the SAVEPOINT/RELEASE pair would be two round trips
+    for nothing. Called anywhere else it is an ordinary atomic block with its savepoint, so a
+    caller that catches the error can go on using its transaction.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .audit import in_step
+
+        with transaction.atomic(savepoint=not in_step()):
+            return func(*args, **kwargs)
 
     return cast(F, wrapper)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import County
+
 COUNTIES = [
     ("530602", "昭阳区", "昭阳"),
     ("530621", "鲁甸县", "鲁甸"),
@@ -23,3 +28,13 @@ def ensure_counties() -> None:
 
     for order, (code, name, short) in enumerate(COUNTIES):
         County.objects.update_or_create(code=code, defaults={"name": name, "short_name": short, "order": order})
+
+
+def county_by_pk(pk: int | None) -> County | None:
+    """The county row, read once per request (``workflows.requestcache``): counties are reference data."""
+    from .models import County
+    from .requestcache import memo
+
+    if pk is None:
+        return None
+    return memo(("county", pk), lambda: County.objects.filter(pk=pk).first())

@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .bulk import insert_rows
 from .jurisdiction import jurisdictional_models, visible
 from .models import Event, Webhook
 
@@ -40,15 +41,34 @@ def register_event(audit_action: str, kind: str) -> None:
 
 
 def emit(*, kind: str, subject: models.Model, data: dict[str, Any] | None = None) -> Event:
-    event = Event.objects.create(
+    from .audit import pending_events
+
+    event = Event(
         kind=kind,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         county_id=getattr(subject, "county_id", None),
         data=json.loads(json.dumps(data or {}, default=str)),
     )
-    transaction.on_commit(lambda: _schedule(event.pk))
+    pending = pending_events()
+    if pending is not None:
+        pending.append(event)  # written with the step's audit rows (``audit.deferred``)
+        return event
+    event.save(force_insert=True)
+    transaction.on_commit(lambda: _schedule([event.pk]))
     return event
+
+
+EVENT_COLUMNS = ["kind", "subject_type", "subject_id", "county", "data", "created"]
+
+
+def write_events(events: list[Event]) -> None:
+    """Many events in one INSERT (in order); webhooks are scheduled once, after commit."""
+    rows = [(e.kind, e.subject_type_id, e.subject_id, e.county_id, e.data, e.created) for e in events]
+    ids = insert_rows(Event, EVENT_COLUMNS, rows, returning="id")
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+    transaction.on_commit(lambda: _schedule(ids))
 
 
 def from_audit(*, action: str, obj: models.Model | None, data: dict[str, Any] | None) -> None:
@@ -73,14 +93,16 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _schedule(event_id: int) -> None:
+def _schedule(event_ids: list[int]) -> None:
     hooks = list(Webhook.objects.filter(active=True))
     if not hooks:
         return
-    kind = Event.objects.filter(pk=event_id).values_list("kind", flat=True).first()
-    for hook in hooks:
-        if kind is not None and hook.wants(kind):
-            deliver_event.delay(hook.pk, event_id)
+    kinds = dict(Event.objects.filter(pk__in=event_ids).values_list("pk", "kind"))
+    for event_id in event_ids:
+        kind = kinds.get(event_id)
+        for hook in hooks:
+            if kind is not None and hook.wants(kind):
+                deliver_event.delay(hook.pk, event_id)
 
 
 @shared_task(name="workflows.events.deliver", bind=True, max_retries=MAX_ATTEMPTS - 1, ignore_result=True)

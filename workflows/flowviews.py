@@ -34,8 +34,10 @@ from viewflow.workflow.flow import views as viewflow_views
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from . import audit, requestcache
 from .concurrency import retry_once
 from .jurisdiction import is_visible, visibility_q
+from .requestcache import memo
 from .worklist import WorkListColumns, decorate, light_counts
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
@@ -94,6 +96,20 @@ def task_process_link(flow_class: Any) -> str:
     process_class = flow_class.process_class
     link = process_class._meta.get_ancestor_link(Process)
     return f"process__{link.remote_field.get_accessor_name()}__" if link is not None else "process__"
+
+
+def task_related(flow_class: Any) -> list[str]:
+    """``select_related`` paths from a Task to its process, the flow's process row and its subject.
+
+    ``process.coerced`` and ``process.get_subject()`` are read by the permission checks, the
+    step's form, the services and the signal handlers; loaded with the task they cost no query.
+    """
+    link = task_process_link(flow_class)[:-2]
+    related = ["process"] if link == "process" else ["process", link]
+    found = _subject_of(flow_class.process_class)
+    if found is not None:
+        related.append(f"{link}__{found[0]}")
+    return related
 
 
 def visible_tasks(user: Any, flow_class: Any, qs: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
@@ -231,6 +247,10 @@ class View(flow.View):
     def allowed_for(self, user: Any, task: Any) -> bool:
         if user is None or not getattr(user, "is_authenticated", False):
             return False
+        # Asked by the API's check, can_assign and can_execute in one request: answered once.
+        return memo(("flowviews.allowed_for", user.pk, task.pk), lambda: self._allowed_for(user, task))
+
+    def _allowed_for(self, user: Any, task: Any) -> bool:
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
         if not subject_visible(user, process):
             return False
@@ -244,25 +264,31 @@ class View(flow.View):
 
 
 @contextmanager
-def locked_task(task_or_pk: Any) -> Iterator[Any]:
-    """Lock the task's process (viewflow's lock_impl), re-read the task and yield it."""
+def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
+    """Lock the task's process row, re-read the task (with its process rows) and yield it.
+
+    One ``SELECT … FOR UPDATE`` on the process's own row (the row viewflow's
+    ``select_for_update_lock`` locks), waiting rather than NOWAIT: viewflow's lock retries a
+    failed NOWAIT by catching the error inside the block, which aborts any surrounding
+    transaction, and taking it again once the row is ours would only cost two savepoints and a
+    query. The loser of a race waits here, then reads the winner's result and gets a TaskConflict.
+    ``savepoint=False`` (a step, inside its service's own transaction): no savepoint, every error
+    raised here ends the step; claiming and releasing keep theirs (their callers catch conflicts).
+    """
     task_pk = getattr(task_or_pk, "pk", task_or_pk)
-    task = Task.objects.select_related("process").filter(pk=task_pk).first()
-    if task is None:
-        raise Http404
-    flow_class = task.flow_task.flow_class
-    try:
-        with transaction.atomic():
-            # Wait for the row lock first (no NOWAIT): viewflow's lock retries a failed NOWAIT by
-            # catching the error inside the block, which aborts any surrounding transaction. With
-            # the row already ours, its NOWAIT below always succeeds; the loser of a race waits
-            # here, then reads the winner's result and gets a TaskConflict.
-            flow_class.process_class._default_manager.select_for_update().filter(pk=task.process_id).exists()
-            with flow_class.lock(task.process_id):
-                task = Task.objects.select_related("process").get(pk=task_pk)
-                yield task
-    except FlowLockFailed as exc:
-        raise TaskConflict(TASK_BUSY) from exc
+    if isinstance(task_or_pk, Task) and task_or_pk.process_id is not None:
+        flow_class, process_pk = task_or_pk.flow_task.flow_class, task_or_pk.process_id
+    else:
+        found = Task.objects.filter(pk=task_pk).only("flow_task", "process_id").first()
+        if found is None:
+            raise Http404
+        flow_class, process_pk = found.flow_task.flow_class, found.process_id
+    with transaction.atomic(savepoint=savepoint):
+        flow_class.process_class._default_manager.select_for_update().filter(pk=process_pk).exists()
+        task = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk).first()
+        if task is None:
+            raise Http404
+        yield task
 
 
 @retry_once
@@ -301,19 +327,23 @@ def release_task(*, task: Any, acting_user: Any) -> Any:
 def task_execution(*, task: Any, acting_user: Any, node: Any = None) -> Iterator[Any]:
     """Run one step of a flow for ``acting_user``; yields the activation, executes it on success.
 
-    Services call this inside their own transaction: under the process lock the task is read
+    Services call this inside their own transaction (``@transaction.atomic``: that block is the
+    step's boundary; nothing in here makes a savepoint): under the process lock the task is read
     again; a task still in the queue is claimed for the caller (if allowed); a task that someone
     else holds or that is no longer open raises TaskConflict; nothing is written in that case.
     """
-    with locked_task(task) as task:
+    # The step's audit rows and events go in one INSERT each at its end; reference rows are read once.
+    with requestcache.scope(), locked_task(task, savepoint=False) as task, audit.deferred():
         if node is not None and task.flow_task is not node:
             raise Http404
         flow_task = task.flow_task
         if task.status == STATUS.NEW and task.owner_id is None:
             if not flow_task.can_assign(acting_user, task):
                 raise PermissionDenied(TASK_NOT_YOURS)
-            activation = flow_task.activation_class(task)
-            activation.assign(acting_user)
+            # Claimed and completed in one go: the claim (viewflow's ``assign``: owner, status) is
+            # made on the object and saved once with the completion below, not saved twice.
+            task.owner = acting_user
+            task.status = STATUS.ASSIGNED
         elif task.status != STATUS.ASSIGNED or task.owner_id != acting_user.pk:
             raise TaskConflict(TASK_TAKEN)
         if not flow_task.can_execute(acting_user, task):

@@ -86,10 +86,12 @@ def open_to_owner(obj: models.Model, user: User) -> None:
 def grant_exception(obj: models.Model, user: User) -> None:
     """Let ``user`` see this one object although it is outside their county (e.g. a second reviewer)."""
     assign_perm(view_perm(obj), user, obj)
+    user.__dict__.pop(VISIBLE_MEMO, None)
 
 
 def revoke_exception(obj: models.Model, user: User) -> None:
     remove_perm(view_perm(obj), user, obj)
+    user.__dict__.pop(VISIBLE_MEMO, None)
 
 
 class _AnyOf(Expression):
@@ -135,6 +137,9 @@ def _exceptions(user: Any, model: type[models.Model], prefix: str) -> _AnyOf:
     return _AnyOf(F(f"{prefix}pk"), Subquery(granted))
 
 
+VISIBLE_MEMO = "_xiuhua_visible"
+
+
 def sees_everything(user: Any, model: type[models.Model]) -> bool:
     """City-wide staff and superusers: the model-level view permission (cached on the user)."""
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(view_perm(model)))
@@ -173,7 +178,13 @@ def is_visible(user: Any, model: type[models.Model], pk: Any) -> bool:
     """May ``user`` see the object ``pk`` of ``model``? One primary-key lookup."""
     if pk is None:
         return False
-    return visible(user, model).filter(pk=pk).exists()
+    # Asked several times per request (the URL guard, can_assign, can_execute): the answer is
+    # kept on the user object, which lives as long as the request (cleared by staff_place).
+    memo = user.__dict__.setdefault(VISIBLE_MEMO, {}) if hasattr(user, "__dict__") else {}
+    key = (model._meta.label_lower, str(pk))
+    if key not in memo:
+        memo[key] = visible(user, model).filter(pk=pk).exists()
+    return bool(memo[key])
 
 
 def get_visible_or_404(user: Any, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
@@ -195,7 +206,7 @@ def staff_place(user: User, county: County | None) -> None:
     else:
         user.groups.add(county_group(county))
     # Permissions are cached on the user object; a move takes effect at once.
-    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", VISIBLE_MEMO):
         user.__dict__.pop(cache, None)
 
 

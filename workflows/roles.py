@@ -128,12 +128,26 @@ ROLES: dict[str, Role] = {
 }
 
 
+ROLE_MEMO = "_xiuhua_role_groups"
+
+
 def roles_of(user: object) -> list[Role]:
     """The roles a user holds, in declaration order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    names = {g.name for g in user.groups.all()}  # type: ignore[attr-defined]
+    # Read once per user object (one request), like Django's permission cache; asked for
+    # several times per step (issuers, reviewers, menus).
+    names = user.__dict__.get(ROLE_MEMO)
+    if names is None:
+        names = user.__dict__[ROLE_MEMO] = frozenset(g.name for g in user.groups.all())  # type: ignore[attr-defined]
     return [role for role in ROLES.values() if role.group_name in names]
+
+
+def forget_roles(sender: object, instance: object, action: str, **kwargs: object) -> None:
+    """``m2m_changed`` of ``User.groups``: drop what was read for this user object."""
+    if action.startswith("post_") and hasattr(instance, "__dict__"):
+        for name in (ROLE_MEMO, "_perm_cache", "_group_perm_cache"):
+            instance.__dict__.pop(name, None)
 
 
 def has_role(user: object, code: str) -> bool:

@@ -50,6 +50,7 @@ from .flowviews import (
     release_task,
     subject_visible,
     task_process_link,
+    task_related,
 )
 from .formschema import form_schema
 
@@ -177,7 +178,10 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
 
 
 def _task_or_404(user: Any, task_id: int) -> Any:
-    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    # Every flow's own process row and subject are LEFT JOINed: the checks, the form and the
+    # service read ``process.coerced`` and its subject without a query.
+    related = {path for flow_class in registered_flows() for path in task_related(flow_class)}
+    task = Task.objects.select_related(*related).filter(pk=task_id).first()
     if task is None or step_for(task.flow_task) is None:
         raise Http404
     if not subject_visible(user, task.process.coerced):

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Reference rows and permission answers read once per request (workflows.requestcache).
+    "workflows.requestcache.RequestCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflows.middleware.ChineseFirstLocaleMiddleware",
@@ -141,6 +143,9 @@ AUTH_USER_MODEL = "workflows.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every authenticate() call for a locked-out account or address.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend reading the permission set in one query; Django's own stays listed after it
+    # for sessions (and logins) that name it, and finds the set already cached on the user.
+    "workflows.backends.OneQueryModelBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

@@ -64,6 +64,11 @@ def test_bench_data_and_a_tiny_bench_run(settings: object) -> None:
     assert "error" not in report["peer"] and "error" not in report["engine"], (report["peer"], report["engine"])
     assert report["peer"]["steps"] == 5 and report["engine"]["steps"] == 5, report["engine"]["errors"]
     assert set(report["sizes"]["50"]["lists"]) == {label for label, _u, _url in runner.LISTS}
+    for label, measured in report["sizes"]["50"]["lists"].items():
+        explained = measured["explain"]  # each list's slowest SELECT, run under EXPLAIN (ANALYZE, BUFFERS)
+        assert explained.get("plan") and explained["execution_ms"] is not None, (label, explained)
+        assert any("Buffers:" in line for line in explained["plan"]), (label, explained["plan"])
+    assert "EXPLAIN GET /api/tasks/ (clerk)" in runner.table(report)
     assert report["sweep"]["fired"]["red"] >= 20
     assert {t["target"] for t in report["targets"]} >= {"queries per step", "steps/s vs bare viewflow"}
     assert "targets:" in runner.table(report)

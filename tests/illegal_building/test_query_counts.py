@@ -1,4 +1,4 @@
-"""Case work lists cost the same number of queries with ten times more cases."""
+"""Case work lists and case steps cost the same number of queries with ten times more cases."""
 
 from __future__ import annotations
 
@@ -6,31 +6,23 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from illegal_building.models import Case
 from illegal_building.services import case_report
+from tests.querycounts import GROWTH, _steady_calendar_cache, api, counted, over_budget, queries
 from workflows import clock
 from workflows.flowviews import claim_task
 from workflows.models import County
 
-from .helpers import open_task
+from .helpers import Driver, open_task, task_base_url
+
+__all__ = ["_steady_calendar_cache"]  # the module's autouse fixture, shared
 
 pytestmark = pytest.mark.django_db
-
-GROWTH = 10
-
-
-@pytest.fixture(autouse=True)
-def _steady_calendar_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The holiday overlay is re-read every OVERLAY_TTL_SECONDS (one query whenever it expires);
-    # on a slow machine that can fall inside a measured request, so it is held for the test.
-    monkeypatch.setattr("workflows.calendar.OVERLAY_TTL_SECONDS", 3600.0)
 
 
 def _report(users: dict[str, Any], county: County) -> Case:
@@ -70,20 +62,6 @@ def data(demo_users: dict[str, Any]) -> Data:
     return Data(demo_users)
 
 
-def queries(client: Client | APIClient, url: str) -> int:
-    client.get(url)  # warm per-process caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 WEB_LISTS = ["/cases/inbox/", "/cases/queue/", "/cases/archive/", "/workbench/"]
 API_LISTS = [("officer", "/api/tasks/"), ("officer", "/api/cases/"), ("squadlead", "/api/cases/")]
 
@@ -111,3 +89,48 @@ def test_case_lists_show_exactly_the_county_rows(data: Data, client_as: Callable
     for task in done:
         assert task.flow_task.reverse("index", args=[task.process_id, task.pk]) in archive
         assert task.process.coerced.case.report_number in archive
+
+
+# Queries of one step's POST (the web execute view): session, checks, the form, the service,
+# viewflow's rows, audit and events (under pytest also the step's SAVEPOINT and RELEASE).
+# Issue 12 asks for <= 25; these are the counts reached so far, so an added query fails here.
+CASE_STEP_BUDGET = {
+    "verify": 53,
+    "approve_filing": 45,
+    "stop_order": 52,
+    "investigate": 44,
+    "prior_notice": 59,
+}
+
+
+def case_step_costs(data: Data, client_as: Callable[[str], Client]) -> dict[str, int]:
+    """A new case through verification, filing, stop order, investigation and prior notice."""
+    driver = Driver(client_as, data.users, _report(data.users, data.zhaoyang))
+    costs: dict[str, int] = {}
+
+    def attempt(username: str, node: str, body: dict[str, Any]) -> Any:
+        task = driver.take(username, node)
+        with counted() as n:
+            response = driver.client(username).post(task_base_url(task) + "execute/", body)
+        costs[node] = n()
+        return response
+
+    driver.attempt = attempt  # type: ignore[method-assign]
+    driver.verify()
+    driver.file_and_stop()
+    driver.investigate(correctable=False)
+    driver.prior_notice()
+    return costs
+
+
+def test_case_steps_cost_the_same_with_ten_times_more_cases(
+    data: Data, client_as: Callable[[str], Client], monday: None
+) -> None:
+    data.grow_to(1)
+    case_step_costs(data, client_as)  # the first case of the year starts its document series
+    small = case_step_costs(data, client_as)
+    data.grow_to(GROWTH)
+    large = case_step_costs(data, client_as)
+    assert large == small
+    assert set(small) == set(CASE_STEP_BUDGET)
+    assert not over_budget(small, CASE_STEP_BUDGET), f"per step: {small}"

@@ -16,6 +16,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import County
+from workflows.requestcache import memo
 
 from .models import AuthorityAssignment, IssuingAuthority
 
@@ -27,7 +28,11 @@ class AuthorityMissing(LookupError):
 
 
 def authority_for(*, county: County, kind: str = "") -> IssuingAuthority:
-    """The authority issuing ``kind`` documents for ``county`` (one query)."""
+    """The authority issuing ``kind`` documents for ``county`` (one query, once per request)."""
+    return memo(("documents.authority", county.pk, kind), lambda: _authority_for(county=county, kind=kind))
+
+
+def _authority_for(*, county: County, kind: str) -> IssuingAuthority:
     assignment = (
         AuthorityAssignment.objects.select_related("authority")
         .filter(county=county, kind__in=[kind, ""])

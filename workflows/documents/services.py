@@ -24,12 +24,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import audit, clock
+from workflows.concurrency import step_atomic
 from workflows.models import County, User
 from workflows.roles import has_role
 
@@ -153,12 +154,17 @@ def _check_issuer(kind: DocumentKind, acting_user: User | None) -> None:
 
 
 def _next_sequence(prefix: str, year: int) -> int:
-    # Make sure the row exists without a racy get_or_create, then lock it for this transaction.
-    DocumentCounter.objects.bulk_create([DocumentCounter(prefix=prefix, year=year)], ignore_conflicts=True)
-    counter = DocumentCounter.objects.select_for_update(no_key=True).get(prefix=prefix, year=year)
-    counter.last_sequence += 1
-    counter.save(update_fields=["last_sequence"])
-    return counter.last_sequence
+    """The series' next number in one statement: the row is created or incremented under its
+    row lock (held to the end of the transaction, as ``SELECT … FOR NO KEY UPDATE`` would)."""
+    table = connection.ops.quote_name(DocumentCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last_sequence) VALUES (%s, %s, 1) "  # noqa: S608 - the model's table
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last_sequence = {table}.last_sequence + 1 "
+            "RETURNING last_sequence",
+            [prefix, year],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _authority(
@@ -176,10 +182,9 @@ def _authority(
 
 
 def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not IssuedDocument.objects.filter(verification_code=code).exists():
-            return code
+    # 16 symbols of 31: about 79 random bits, so no lookup for a collision first (one would need
+    # ~10^23 documents to be likely); the unique index on the column still refuses one.
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def _issue(
@@ -231,7 +236,7 @@ def _issue(
     return document
 
 
-@transaction.atomic
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
 def document_issue(
     *,
     kind: str,

@@ -120,21 +120,24 @@ def on_task_saved(sender: type, instance: Any, created: bool, raw: bool = False,
     if flow_task.name not in flow_class.step_limits:
         return
     from .models import Clock
-    from .services import clock_start, clock_stop
+    from .services import clock_start, clock_stop_task
 
-    current = Clock.objects.filter(task_id=instance.pk, stopped_at__isnull=True).first()
+    # Set-based: no read of the clock first. A new task has no clock yet; an open task's save
+    # moves its clock's assignee in one UPDATE (no row: a clock is started, as for a new task);
+    # a closed task's clock is stopped under its row lock.
     if instance.status in OPEN_STATUSES:
-        if current is None:
-            process = instance.process.coerced if hasattr(instance.process, "coerced") else instance.process
-            flow = flow_class.instance
-            clock_start(
-                subject=flow.sla_subject(process),
-                rule=step_rule_code(flow_class, flow_task.name),
-                county=flow.sla_county(process),
-                assignee=instance.owner,
-                task=instance,
-            )
-        elif current.assignee_id != instance.owner_id:
-            Clock.objects.filter(pk=current.pk).update(assignee_id=instance.owner_id)
-    elif instance.status in CLOSED_STATUSES and current is not None:
-        clock_stop(clock=current)
+        if not created and (
+            Clock.objects.filter(task_id=instance.pk, stopped_at__isnull=True).update(assignee_id=instance.owner_id)
+        ):
+            return
+        process = instance.process.coerced if hasattr(instance.process, "coerced") else instance.process
+        flow = flow_class.instance
+        clock_start(
+            subject=flow.sla_subject(process),
+            rule=step_rule_code(flow_class, flow_task.name),
+            county=flow.sla_county(process),
+            assignee=instance.owner,
+            task=instance,
+        )
+    elif instance.status in CLOSED_STATUSES:
+        clock_stop_task(task_id=instance.pk, assignee_id=instance.owner_id)

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflows.requestcache import memo
+
 UNKNOWN_RULE = _("Unknown clock rule “%(code)s”: declare it with register_rule().")
 
 
@@ -65,7 +67,11 @@ def register_rule(spec: ClockRuleSpec) -> ClockRuleSpec:
 
 
 def get_rule(code: str) -> Any:
-    """The rule row for ``code``, created from its declaration on first use."""
+    """The rule row for ``code``, created from its declaration on first use; read once per request."""
+    return memo(("sla.rule", code), lambda: _get_or_create_rule(code))
+
+
+def _get_or_create_rule(code: str) -> Any:
     from .models import ClockRule
 
     row = ClockRule.objects.filter(code=code).first()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflows import audit, calendar, clock
+from workflows.concurrency import step_atomic
 from workflows.models import County, User
 
 from .models import (
@@ -166,7 +167,7 @@ def _subject_url(subject: Any) -> str:
         return ""
 
 
-@transaction.atomic
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
 def clock_start(
     *,
     subject: Any,
@@ -217,9 +218,38 @@ def _locked(item: Clock) -> Clock:
     return Clock.objects.select_for_update().select_related("rule").get(pk=item.pk)
 
 
-@transaction.atomic
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
 def clock_stop(*, clock: Clock, acting_user: User | None = None) -> Clock:
-    item = _locked(clock)
+    return _stop(_locked(clock), acting_user=acting_user)
+
+
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
+def clock_stop_task(*, task_id: int, assignee_id: int | None, acting_user: User | None = None) -> Clock | None:
+    """Stop the open step clock of a task, if it has one: one locking read, one UPDATE.
+
+    ``assignee_id`` is the task's owner when it closed (a task claimed and completed in one
+    request was never saved in between, so its clock learns its holder here).
+    """
+    item = (
+        Clock.objects.select_for_update()
+        .select_related("rule")
+        .filter(task_id=task_id, stopped_at__isnull=True)
+        .order_by("-id")
+        .first()
+    )
+    if item is None:
+        return None
+    if assignee_id is not None:
+        item.assignee_id = assignee_id
+    return _stop(item, acting_user=acting_user)
+
+
+def _label_lower(content_type_id: int) -> str:
+    content_type = ContentType.objects.get_for_id(content_type_id)  # cached per process
+    return f"{content_type.app_label}.{content_type.model}"  # the model's _meta.label_lower
+
+
+def _stop(item: Clock, *, acting_user: User | None) -> Clock:
     if item.stopped_at is not None:
         return item  # stopping twice is harmless: the task and its process may both stop it
     if item.paused_on is not None:
@@ -231,11 +261,13 @@ def clock_stop(*, clock: Clock, acting_user: User | None = None) -> Clock:
         0, calendar.working_days_between(item.start_date, item.stopped_on, lenient=set()) - item.paused_working_days
     )
     item.save()
+    # The subject is named by the clock's own columns (type, id, label kept at its start), so
+    # stopping a clock reads neither the subject nor its county.
     audit.record(
         actor=acting_user,
         action="sla.clock_stop",
-        obj=item.subject or item,
-        county=item.county,
+        ref=audit.ObjectRef(_label_lower(item.content_type_id), item.object_id, item.subject_label),
+        county=item.county_id,
         data={"clock": item.pk, "light": item.light, "days_used": item.days_used},
     )
     return item
