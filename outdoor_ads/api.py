@@ -14,33 +14,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from licensing import api as kernel
+from licensing.api import licence_data
 from workflows.apiconv import errors_response, idempotent, validation_errors
-from workflows.documents.api import document_links
 from workflows.jurisdiction import get_visible_or_404
 from workflows.pagination import paged_schema, paginated
 from workflows.parsers import ObjectJSONParser
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
-
-
-def clock_data(item: Any) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    return {
-        "rule": item.rule.code,
-        "started_on": item.start_date,
-        "due_date": item.due_date,
-        "statutory_due_date": item.statutory_due_date,
-        "light": item.light,
-        "paused": item.is_paused,
-        "working_days_used": item.working_days_used,
-        "working_days_paused": item.working_days_paused,
-        "extension_days": item.extension_days,
-        "provisional": item.provisional,
-        "stopped_at": item.stopped_at,
-        "explanation": item.explain(),
-    }
 
 
 def application_brief(application: PermitApplication) -> dict[str, Any]:
@@ -62,7 +44,6 @@ def application_full(application: PermitApplication, request: Any) -> dict[str, 
     data = application_brief(application)
     data.update(
         {
-            "lookup_code": application.lookup_code if context["is_owner"] else None,
             "width_m": application.width_m,
             "height_m": application.height_m,
             "height_above_ground_m": application.height_above_ground_m,
@@ -71,36 +52,7 @@ def application_full(application: PermitApplication, request: Any) -> dict[str, 
             "material": application.material,
             "lighting": application.lighting,
             "content": application.content,
-            "period_from": application.period_from,
-            "period_until": application.period_until,
-            "accepted_at": application.accepted_at,
-            "decided_at": application.decided_at,
-            "supplement": {
-                "items": application.supplement_items,
-                "note": application.supplement_note,
-                "due": application.supplement_due,
-            }
-            if application.supplement_requested_at
-            else None,
-            "current_steps": [str(task.flow_task.task_title) for task in context["open_tasks"]],
-            "clock": clock_data(context["overall_clock"]),
-            "documents": document_links(request, context["documents"]),
-            "timeline": [
-                {"at": e["at"], "event": e["label"], "actor": e["actor"], "reason": e["reason"]}
-                for e in context["timeline"]
-            ],
-            "attachments": [
-                {"id": a.pk, "purpose": a.purpose, "item": a.requirement, "name": a.original_name, "sha256": a.sha256}
-                for a in context["attachments"]
-            ],
-            "permit": {
-                "number": context["permit"].number,
-                "valid_from": context["permit"].valid_from,
-                "valid_until": context["permit"].valid_until,
-                "status": context["permit"].status,
-            }
-            if context["permit"]
-            else None,
+            **licence_data(application, context, request),
         }
     )
     return data
@@ -272,8 +224,12 @@ class PermitApplicationDetailView(APIView):
         return Response(application_full(application, request))
 
 
-class PermitSupplementView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+class PermitSupplementView(kernel.SupplementAPIView):
+    app_label = "outdoor_ads"
+    record = staticmethod(application_full)
+
+    def supplement_form(self, application: Any, data: Any, files: Any) -> Any:
+        return forms.SupplementAnswerForm(data, files, application=application)
 
     @extend_schema(
         summary="Answer the supplement notice (multipart: material_<item code> files, note)",
@@ -285,47 +241,20 @@ class PermitSupplementView(APIView):
         responses={200: ApplicationDetail, 400: OpenApiResponse(description="field -> messages")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        application = get_visible_or_404(request.user, PermitApplication, pk=pk)
-        if application.applicant_id != request.user.pk:
-            raise PermissionDenied
-        if application.status != PermitApplication.Status.SUPPLEMENT:
-            return errors_response({"detail": str(services.NO_SUPPLEMENT_PENDING)}, status.HTTP_409_CONFLICT)
-        form = forms.SupplementAnswerForm(request.data, request.FILES, application=application)
-        if not form.is_valid():
-            return errors_response(form.errors)
-        try:
-            services.application_supplement_answer(
-                application=application,
-                acting_user=request.user,  # type: ignore[arg-type]
-                uploads=form.checked_uploads(),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        application.refresh_from_db()
-        return Response(application_full(application, request))
+        return super().post(request, pk)
 
 
-class PermitWithdrawView(APIView):
+class PermitWithdrawView(kernel.WithdrawAPIView):
+    app_label = "outdoor_ads"
+    record = staticmethod(application_full)
+
     @extend_schema(
         summary="Withdraw the application before the decision",
         request=inline_serializer("Withdrawal", {"reason": serializers.CharField(required=False)}),
         responses={200: ApplicationDetail, 400: OpenApiResponse(description="field -> messages")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        application = get_visible_or_404(request.user, PermitApplication, pk=pk)
-        if application.applicant_id != request.user.pk:
-            raise PermissionDenied
-        try:
-            services.application_withdraw(
-                application=application,
-                acting_user=request.user,  # type: ignore[arg-type]
-                reason=str(request.data.get("reason", "")),  # type: ignore[union-attr]
-            )
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        application.refresh_from_db()
-        return Response(application_full(application, request))
+        return super().post(request, pk)
 
 
 urlpatterns = [
