@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing import api as kernel
 from licensing.selectors import application_context
-from workflows.apiconv import errors_response, idempotent, validation_errors
-from workflows.jurisdiction import get_visible_or_404, visible
-from workflows.pagination import paged_schema, paginated
-from workflows.parsers import ObjectJSONParser
+from workflows.jurisdiction import get_visible_or_404
+from workflows.pagination import paged_schema
 
 from . import forms, services
 from .models import PermitApplication
@@ -86,8 +82,16 @@ WasteDetail = inline_serializer(
 )
 
 
-class WasteApplicationListView(APIView):
-    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+class WasteApplicationListView(kernel.ApplicationListCreateAPIView):
+    app_label = "construction_waste"
+    brief = staticmethod(application_brief)
+    record = staticmethod(application_full)
+
+    def application_form(self, request: Request) -> Any:
+        return forms.ApplicationForm(request.data, request.FILES)
+
+    def submit(self, *, acting_user: Any, **kwargs: Any) -> Any:
+        return services.application_submit(acting_user=acting_user, **kwargs)
 
     @extend_schema(
         operation_id="waste_permits_list",
@@ -95,8 +99,7 @@ class WasteApplicationListView(APIView):
         responses=paged_schema("PaginatedWastePermitApplicationBriefList", WasteBrief),
     )
     def get(self, request: Request) -> Response:
-        qs = visible(request.user, PermitApplication).select_related("county").order_by("-submitted_at", "-pk")
-        return paginated(request, self, qs, application_brief)
+        return super().get(request)
 
     @extend_schema(
         operation_id="waste_permits_create",
@@ -124,18 +127,8 @@ class WasteApplicationListView(APIView):
         },
         responses={201: WasteDetail, 400: OpenApiResponse(description="field -> messages"), 403: OpenApiResponse()},
     )
-    @idempotent
     def post(self, request: Request) -> Response:
-        if not request.user.has_perm("construction_waste.add_permitapplication"):
-            raise PermissionDenied
-        form = forms.ApplicationForm(request.data, request.FILES)
-        if not form.is_valid():
-            return errors_response(form.errors)
-        try:
-            application = services.application_submit(acting_user=request.user, **form.service_kwargs())  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        return Response(application_full(application, request), status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class WasteApplicationDetailView(APIView):

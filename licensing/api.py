@@ -13,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.apiconv import errors_response, validation_errors
+from workflows.apiconv import errors_response, idempotent, validation_errors
 from workflows.documents.api import document_links
-from workflows.jurisdiction import get_visible_or_404
+from workflows.jurisdiction import get_visible_or_404, visible
+from workflows.pagination import paginated
+from workflows.parsers import ObjectJSONParser
 
 from .services import acceptance, decision
 from .services.messages import NO_SUPPLEMENT_PENDING
@@ -92,6 +94,41 @@ class LicenceAPIView(APIView):
 
     def supplement_form(self, application: Any, data: Any, files: Any) -> Any:
         raise NotImplementedError
+
+
+class ApplicationListCreateAPIView(LicenceAPIView):
+    """``GET`` the applications the caller may see (paged), ``POST`` a new one (multipart, idempotent)."""
+
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+    # (application) → one row of the list.
+    brief: Callable[[Any], dict[str, Any]]
+
+    def application_form(self, request: Request) -> Any:
+        """The type's bound application form, or a Response refusing the request."""
+        raise NotImplementedError
+
+    def submit(self, *, acting_user: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def get(self, request: Request) -> Response:
+        model = spec_for(self.app_label).application_model
+        qs = visible(request.user, model).select_related("county", "applicant").order_by("-submitted_at", "-pk")
+        return paginated(request, self, qs, type(self).brief)
+
+    @idempotent
+    def post(self, request: Request) -> Response:
+        if not request.user.has_perm(f"{self.app_label}.add_permitapplication"):
+            raise PermissionDenied
+        form = self.application_form(request)
+        if isinstance(form, Response):
+            return form
+        if not form.is_valid():
+            return errors_response(form.errors)
+        try:
+            application = self.submit(acting_user=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc))
+        return Response(type(self).record(application, request), status=status.HTTP_201_CREATED)
 
 
 class SupplementAPIView(LicenceAPIView):

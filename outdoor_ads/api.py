@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,10 +14,9 @@ from rest_framework.views import APIView
 
 from licensing import api as kernel
 from licensing.api import licence_data
-from workflows.apiconv import errors_response, idempotent, validation_errors
+from workflows.apiconv import errors_response
 from workflows.jurisdiction import get_visible_or_404
-from workflows.pagination import paged_schema, paginated
-from workflows.parsers import ObjectJSONParser
+from workflows.pagination import paged_schema
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
@@ -156,8 +153,20 @@ class FacilityTypeListView(APIView):
         return Response(FacilityTypeSerializer(rows, many=True).data)
 
 
-class PermitApplicationListView(APIView):
-    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+class PermitApplicationListView(kernel.ApplicationListCreateAPIView):
+    app_label = "outdoor_ads"
+    brief = staticmethod(application_brief)
+    record = staticmethod(application_full)
+
+    def application_form(self, request: Request) -> Any:
+        code = request.data.get("facility_type", "")  # type: ignore[union-attr]
+        facility_type = FacilityType.objects.filter(code=code, active=True).first()
+        if facility_type is None:
+            return errors_response({"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]})
+        return forms.ApplicationForm(request.data, request.FILES, facility_type=facility_type)
+
+    def submit(self, *, acting_user: Any, **kwargs: Any) -> Any:
+        return services.application_submit(acting_user=acting_user, **kwargs)
 
     @extend_schema(
         operation_id="permits_list",
@@ -165,8 +174,7 @@ class PermitApplicationListView(APIView):
         responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.application_list(user=request.user).order_by("-submitted_at", "-pk")
-        return paginated(request, self, qs, application_brief)
+        return super().get(request)
 
     @extend_schema(
         summary="Apply (multipart): facility data and the checklist's files as material_<item code>",
@@ -199,22 +207,8 @@ class PermitApplicationListView(APIView):
             403: OpenApiResponse(),
         },
     )
-    @idempotent
     def post(self, request: Request) -> Response:
-        if not request.user.has_perm("outdoor_ads.add_permitapplication"):
-            raise PermissionDenied
-        code = request.data.get("facility_type", "")  # type: ignore[union-attr]
-        facility_type = FacilityType.objects.filter(code=code, active=True).first()
-        if facility_type is None:
-            return errors_response({"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]})
-        form = forms.ApplicationForm(request.data, request.FILES, facility_type=facility_type)
-        if not form.is_valid():
-            return errors_response(form.errors)
-        try:
-            application = services.application_submit(acting_user=request.user, **form.service_kwargs())  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        return Response(application_full(application, request), status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class PermitApplicationDetailView(APIView):
