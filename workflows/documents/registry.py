@@ -172,7 +172,7 @@ _KIND_LIST = [
         title="听证告知书",
         number_code="建垃听",
         process=WASTE,
-        issuing_roles=("waste_reviewer", "chief"),
+        issuing_roles=("chief", "waste_reviewer"),
         required=(*_WASTE_BASE, "hearing_reason", "request_deadline"),
         optional=("contact", "party"),
     ),

@@ -174,13 +174,13 @@ SAMPLES: dict[str, Sample] = {
         _WASTE_COMPANY,
         {**_WASTE, **_WASTE_PERMIT, "permit_number": "昭住建建垃证〔2026〕3号"},
         valid_from=dt.date(2026, 3, 20),
-        valid_until=dt.date(2026, 9, 19),
+        valid_until=dt.date(2029, 3, 19),
     ),
     "waste_permit": Sample(
         _WASTE_COMPANY,
         {**_WASTE, **_WASTE_PERMIT},
         valid_from=dt.date(2026, 3, 20),
-        valid_until=dt.date(2026, 9, 19),
+        valid_until=dt.date(2029, 3, 19),
     ),
     "waste_refusal": Sample(
         _WASTE_COMPANY,
