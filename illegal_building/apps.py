@@ -12,10 +12,12 @@ class IllegalBuildingConfig(AppConfig):
     verbose_name = _("Illegal-construction cases")
 
     def ready(self) -> None:
+        from workflows.documents.corrections import register_quote_finder
         from workflows.events import register_event
 
         from . import (
             clocks,  # noqa: F401  (declares the case's time limits)
+            corrections,
             labels,
         )
         from .steps import register
@@ -24,6 +26,7 @@ class IllegalBuildingConfig(AppConfig):
         labels.register()
         register_event("case.demolition_decision", "case.decided")
         register_event("case.execute", "case.executed")
+        register_quote_finder("illegal_building", corrections.case_quotes)
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

@@ -106,6 +106,10 @@ SERVICE_LEFT_PROOF = _(
 SERVICE_ELECTRONIC_CONSENT = _(
     "Electronic service needs the party's recorded consent (Civil Procedure Law art. 90)."
 )
+SERVICE_ELECTRONIC_CONSENT_LATE = _(
+    "The party consented to electronic service only after the date of service; it needs the party's prior "
+    "consent (Civil Procedure Law art. 90)."
+)
 SERVICE_ANNOUNCEMENT_LAST_RESORT = _(
     "Service by announcement is allowed only after a recorded failed attempt by another method "
     "(Civil Procedure Law art. 95)."
@@ -125,6 +129,10 @@ APPEAL_WINDOW_OPEN = _(
 GOVERNMENT_ORDER_MISSING = _(
     "Forced demolition needs the county-level government's order on record (issuer, number, date, scan) "
     "before it is planned (UPL art. 68)."
+)
+GOVERNMENT_ORDER_TOO_EARLY = _(
+    "The county-level government's order on record was issued before the party let the deadline of the "
+    "decision pass (or is dated in the future); forced demolition needs an order issued after it (UPL art. 68)."
 )
 PLANNED_AT_NIGHT = _(
     "The planned execution time falls at night (22:00–06:00); only a recorded emergency approved by the bureau "

@@ -1,9 +1,14 @@
-"""The legal matrix: article → rule → acts it guards → the tests that prove it refuses and allows.
+"""The legal matrix: article → rule → acts it guards → the tests that prove it refuses and allows,
+and on which path: the web (step page or case-page record form) and the API
+(``POST /api/tasks/{id}/complete/`` or ``POST /api/cases/{id}/actions/<name>/``).
 
 Tests name the rules they prove with ``@refuses(...)`` and ``@allows(...)``
 (tests/illegal_building/rulebook_support.py); the matrix reads those decorators from the test
-sources, so it needs no test run. ``manage.py legal_matrix`` writes docs/legal-matrix.md and a test
-fails when the committed file is stale or a rule lacks a refusing or an allowing test.
+sources, so it needs no test run. A test with a ``channel`` argument runs once per path
+(parametrized over ``CHANNELS``, checked by tests/illegal_building/test_legal_matrix.py); a test
+without one names its path with ``via="web"`` or ``via="api"``. ``manage.py legal_matrix`` writes
+docs/legal-matrix.md and a test fails when the committed file is stale or a rule lacks a refusing
+or an allowing test on either path.
 """
 
 from __future__ import annotations
@@ -21,10 +26,24 @@ TESTS_DIR = Path("tests") / "illegal_building"
 OUTPUT = Path("docs") / "legal-matrix.md"
 
 
+PATHS = ("web", "api")
+PATH_NAMES = {"web": "web", "api": "API"}
+
+
 @dataclass
 class Proof:
-    refuses: list[str] = field(default_factory=list)
-    allows: list[str] = field(default_factory=list)
+    """The tests (``path::test_name``) refusing and allowing one rule, per path (web, api)."""
+
+    refuses: dict[str, list[str]] = field(default_factory=dict)
+    allows: dict[str, list[str]] = field(default_factory=dict)
+
+    def tests(self, side: str) -> list[tuple[str, list[str]]]:
+        """(test, paths) in source order, for one side (``refuses`` or ``allows``)."""
+        found: dict[str, list[str]] = {}
+        for path in PATHS:
+            for test in getattr(self, side).get(path, []):
+                found.setdefault(test, []).append(path)
+        return list(found.items())
 
 
 def _codes(decorator: ast.expr, name: str) -> list[str]:
@@ -37,22 +56,55 @@ def _codes(decorator: ast.expr, name: str) -> list[str]:
     return [arg.value for arg in decorator.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
 
 
-def proofs(base: Path | None = None) -> dict[str, Proof]:
-    """Rule code → the tests tagged as refusing and allowing it (``path::test_name``)."""
+def _via(decorator: ast.expr) -> list[str]:
+    """The paths a decorator names with ``via="web"`` / ``via=("web", "api")``."""
+    if not isinstance(decorator, ast.Call):
+        return []
+    for keyword in decorator.keywords:
+        if keyword.arg != "via":
+            continue
+        values = keyword.value.elts if isinstance(keyword.value, ast.Tuple | ast.List) else [keyword.value]
+        return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    return []
+
+
+def _paths(node: ast.FunctionDef, decorator: ast.expr) -> list[str]:
+    """A test taking ``channel`` runs on every path; any other names its path(s) with ``via``."""
+    if any(arg.arg == "channel" for arg in node.args.args):
+        return list(PATHS)
+    return _via(decorator)
+
+
+def tagged_tests(base: Path | None = None) -> list[tuple[Path, ast.FunctionDef]]:
+    """Every test function carrying ``@refuses`` or ``@allows``, with its file."""
     base = base or Path(settings.BASE_DIR)
-    found: dict[str, Proof] = {}
+    found = []
     for path in sorted((base / TESTS_DIR).glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            test = f"{path.relative_to(base).as_posix()}::{node.name}"
-            for decorator in node.decorator_list:
-                for code in _codes(decorator, "refuses"):
-                    found.setdefault(code, Proof()).refuses.append(test)
-                for code in _codes(decorator, "allows"):
-                    found.setdefault(code, Proof()).allows.append(test)
+            if isinstance(node, ast.FunctionDef) and any(
+                _codes(d, "refuses") or _codes(d, "allows") for d in node.decorator_list
+            ):
+                found.append((path, node))
     return found
+
+
+def proofs(base: Path | None = None) -> dict[str, Proof]:
+    """Rule code → the tests tagged as refusing and allowing it (``path::test_name``), per path."""
+    base = base or Path(settings.BASE_DIR)
+    found: dict[str, Proof] = {}
+    for path, node in tagged_tests(base):
+        test = f"{path.relative_to(base).as_posix()}::{node.name}"
+        for decorator in node.decorator_list:
+            for side in ("refuses", "allows"):
+                for code in _codes(decorator, side):
+                    for channel in _paths(node, decorator) or ["?"]:
+                        getattr(found.setdefault(code, Proof()), side).setdefault(channel, []).append(test)
+    return found
+
+
+def _listed(tests: list[tuple[str, list[str]]]) -> str:
+    return ", ".join(f"`{test}` ({', '.join(PATH_NAMES.get(p, p) for p in paths)})" for test, paths in tests)
 
 
 def render(base: Path | None = None) -> str:
@@ -63,7 +115,9 @@ def render(base: Path | None = None) -> str:
         "Generated by `python manage.py legal_matrix` from `illegal_building/rules.py` and the tests tagged",
         "`@refuses`/`@allows` (`tests/illegal_building/rulebook_support.py`). Do not edit by hand;",
         "`tests/illegal_building/test_legal_matrix.py` fails when this file is stale or a rule lacks a",
-        "refusing or an allowing test. Article → rule → acts it guards → tests.",
+        "refusing or an allowing test on either path. Article → rule → acts it guards → tests, each with",
+        "the paths it drives: web (the step page or the case-page record form) and API",
+        "(`POST /api/tasks/{id}/complete/` or `POST /api/cases/{id}/actions/<name>/`).",
         "",
     ]
     by_article: dict[Article, list[Rule]] = {}
@@ -80,17 +134,26 @@ def render(base: Path | None = None) -> str:
                     "",
                     f"- Refusal: {item.message}",
                     f"- Guards: {', '.join(f'`{act}`' for act in item.acts)}",
-                    "- Refused in: " + (", ".join(f"`{t}`" for t in proof.refuses) or "**none**"),
-                    "- Allowed in: " + (", ".join(f"`{t}`" for t in proof.allows) or "**none**"),
+                    "- Refused in: " + (_listed(proof.tests("refuses")) or "**none**"),
+                    "- Allowed in: " + (_listed(proof.tests("allows")) or "**none**"),
                     "",
                 ]
     return "\n".join(lines)
 
 
 def unproven(base: Path | None = None) -> list[str]:
-    """Rules without a refusing or an allowing test, and tags naming no rule."""
+    """Rules without a refusing or an allowing test on a path, tags naming no rule or no path."""
     found = proofs(base)
-    problems = [f"{code}: no refusing test" for code in RULES if not found.get(code, Proof()).refuses]
-    problems += [f"{code}: no allowing test" for code in RULES if not found.get(code, Proof()).allows]
+    problems = []
+    for code in RULES:
+        proof = found.get(code, Proof())
+        for side, word in (("refuses", "refusing"), ("allows", "allowing")):
+            problems += [
+                f"{code}: no {word} test via {PATH_NAMES[path]}" for path in PATHS if not getattr(proof, side).get(path)
+            ]
     problems += [f"{code}: tagged in tests but not a rule" for code in found if code not in RULES]
+    for code, proof in found.items():
+        for side in ("refuses", "allows"):
+            problems += [f"{test}: tags {code} with no path (channel or via)" for test in
+                         getattr(proof, side).get("?", [])]
     return problems

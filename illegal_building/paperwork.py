@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.documents.corrections import quoting
 from workflows.documents.models import IssuedDocument
 from workflows.documents.selectors import documents_for
 from workflows.documents.services import document_issue, document_revoke
@@ -97,9 +98,11 @@ def issue_site_inspection(*, inspection: SiteInspection, acting_user: User) -> I
     )
 
 
-def _due(case: Case, code: str) -> dt.date | None:
-    """A party's deadline as its clock says (never a copy on the act)."""
+def _due(case: Case, code: str, quoted: dict[str, Any], field: str) -> dt.date | None:
+    """A party's deadline as its clock says (never a copy on the act); ``quoted`` records the clock
+    stated in ``field``, so a holiday schedule that moves it corrects the document (corrections.py)."""
     running = sla_selectors.open_clock(case, code)
+    quoted[field] = running
     return running.due_date if running is not None else None
 
 
@@ -153,17 +156,20 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
     case = act.case
     kind = KIND_OF_ACT[act.kind]
     data: dict[str, Any] = {"facts": case.description, "legal_basis": act.legal_basis}
+    quoted: dict[str, Any] = {}  # data field -> the clock whose due date it states
     if act.kind == Act.Kind.STOP_ORDER:
-        data.update(facts=act.content, permit_deadline=_due(case, clocks.PERMITS))
+        data.update(facts=act.content, permit_deadline=_due(case, clocks.PERMITS, quoted, "permit_deadline"))
     elif act.kind == Act.Kind.PRIOR_NOTICE:
         proposed = act.content
         if act.fine_amount:
             proposed += f"；拟处罚款人民币{act.fine_amount}元"
         data.update(
-            evidence=evidence_list(case), proposed_decision=proposed, defence_deadline=_due(case, clocks.DEFENCE)
+            evidence=evidence_list(case),
+            proposed_decision=proposed,
+            defence_deadline=_due(case, clocks.DEFENCE, quoted, "defence_deadline"),
         )
         if act.hearing_right:
-            data["hearing_deadline"] = _due(case, clocks.HEARING_REQUEST)
+            data["hearing_deadline"] = _due(case, clocks.HEARING_REQUEST, quoted, "hearing_deadline")
     elif act.kind in (Act.Kind.CORRECTION_DECISION, Act.Kind.DEMOLITION_DECISION):
         # Served after signing: the period runs from the proven service (APL art. 61).
         data.update(
@@ -183,7 +189,7 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
             decision_number=_decision_number(case, "case_demolition_decision")
             or _decision_number(case, "case_correction_decision"),
             obligations=act.content,
-            deadline=_due(case, clocks.REMINDER),
+            deadline=_due(case, clocks.REMINDER, quoted, "deadline"),
         )
     elif act.kind == Act.Kind.COERCIVE_DECISION:
         data.update(
@@ -203,7 +209,7 @@ def issue_act(*, act: Act, acting_user: User) -> IssuedDocument:
             execution_date=timezone.localtime(planned).date() if planned else None,
             finality=finality_statement(case, decision),
         )
-    return _issue(case=case, kind=kind, data=data, acting_user=acting_user)
+    return _issue(case=case, kind=kind, data=quoting(data, **quoted), acting_user=acting_user)
 
 
 def issue_service_record(

@@ -358,6 +358,17 @@ def _hearing_held(f: Facts) -> Verdict | None:
     return met() if f.hearing_held else refused()
 
 
+# Judged before the legal review: when a major case lacks both (the reviewer returned it and it was
+# re-routed to a direct correction order the chief tries to fine), the refusal names the discussion,
+# which that route of the flow never offers.
+@rule("penalty.collective", _("Collective discussion of a major case"), [Article(APL, 57, 2)],
+      gates.COLLECTIVE_DISCUSSION_MISSING, PENALTY_DECISIONS)
+def _collective(f: Facts) -> Verdict | None:
+    if not f.is_penalty or not f.case.is_major:
+        return None
+    return met() if CollectiveDiscussion.objects.filter(case=f.case).exists() else refused()
+
+
 @rule("penalty.legal_review", _("Approving legal review"), [Article(APL, 58, 1)], gates.LEGAL_REVIEW_MISSING,
       PENALTY_DECISIONS)
 def _legal_review(f: Facts) -> Verdict | None:
@@ -370,14 +381,6 @@ def _legal_review(f: Facts) -> Verdict | None:
       gates.LEGAL_REVIEWER_INVESTIGATED, ("legal_review",), needs=("reviewer",))
 def _reviewer(f: Facts) -> Verdict:
     return refused() if f.input("reviewer").pk in f.investigators else met()
-
-
-@rule("penalty.collective", _("Collective discussion of a major case"), [Article(APL, 57, 2)],
-      gates.COLLECTIVE_DISCUSSION_MISSING, PENALTY_DECISIONS)
-def _collective(f: Facts) -> Verdict | None:
-    if not f.is_penalty or not f.case.is_major:
-        return None
-    return met() if CollectiveDiscussion.objects.filter(case=f.case).exists() else refused()
 
 
 # Hearings --------------------------------------------------------------------------------------
@@ -446,9 +449,17 @@ def _left(f: Facts) -> Verdict | None:
 @rule("service.electronic_consent", _("Consent to electronic service"), [Article(CPL, 90, 1)],
       gates.SERVICE_ELECTRONIC_CONSENT, SERVICE_ACTS, field="service_method", needs=("service",))
 def _electronic(f: Facts) -> Verdict | None:
-    if f.input("service")["method"] != ServiceRecord.Method.ELECTRONIC:
+    service = f.input("service")
+    if service["method"] != ServiceRecord.Method.ELECTRONIC:
         return None
-    return met() if ServiceConsent.objects.filter(case=f.case).exists() else refused()
+    consents = ServiceConsent.objects.filter(case=f.case)
+    if not consents.exists():
+        return refused()
+    # Consent must come before the service it allows: a consent dated later does not cover it.
+    served_on = timezone.localtime(service["served_at"]).date()
+    return met() if consents.filter(consented_on__lte=served_on).exists() else refused(
+        gates.SERVICE_ELECTRONIC_CONSENT_LATE
+    )
 
 
 @rule("service.announcement_last_resort", _("Announcement only after failed service"), [Article(CPL, 95, 1)],
@@ -471,7 +482,12 @@ def _announcement(f: Facts) -> Verdict | None:
 def _in_force(f: Facts) -> Verdict:
     if f.decision is None or f.decision.served_at is None:
         return refused(gates.DECISION_NOT_SERVED)
-    return refused() if f.decision.revoked_at is not None else met()
+    if f.decision.revoked_at is not None:
+        return refused()
+    deemed = timezone.localtime(f.decision.served_at).date()  # by announcement: 30 days after publication
+    if deemed > f.today:
+        return not_yet(deemed - dt.timedelta(days=1), gates.DECISION_NOT_SERVED)
+    return met()
 
 
 @rule("decision.compliance_deadline", _("Compliance deadline passed"), [Article(ACL, 35)],
@@ -540,7 +556,15 @@ def _appeal(f: Facts) -> Verdict | None:
 def _government_order(f: Facts) -> Verdict | None:
     if f.case.correctable:
         return None  # UPL art. 68 is about demolition
-    return met() if GovernmentOrder.objects.filter(case=f.case).exists() else refused()
+    orders = GovernmentOrder.objects.filter(case=f.case)
+    if not orders.exists():
+        return refused()
+    # The government orders forced demolition when the party 逾期不拆除: after the decision's deadline.
+    deadline = f.due(clocks.COMPLY)
+    lawful = orders.filter(issued_on__lte=f.today)
+    if deadline is not None:
+        lawful = lawful.filter(issued_on__gt=deadline)
+    return met() if lawful.exists() else refused(gates.GOVERNMENT_ORDER_TOO_EARLY)
 
 
 @rule("coercive.dates", _("Last day before the execution date"), [Article(ACL, 44)], gates.EXECUTION_DATES,

@@ -17,13 +17,16 @@ class LicensingConfig(AppConfig):
     verbose_name = _("Administrative licensing")
 
     def ready(self) -> None:
+        from workflows.documents.corrections import register_quote_finder
         from workflows.events import register_event
         from workflows.tasks import register_sweeper
 
-        from . import labels
+        from . import corrections, labels
         from .services import acceptance, registry
 
         labels.register()
+        # A moved deadline that a served acceptance or extension notice stated gets a correction notice.
+        register_quote_finder("licensing", corrections.application_quotes)
         register_event("application.acceptance.accept", "application.accepted")
         register_event("application.decision.grant", "application.decided")
         register_event("application.decision.refuse", "application.decided")

@@ -1,15 +1,21 @@
 """Proving the rulebook: tag tests with the rules they refuse and allow, and attempt acts over
-the paths users take (the web step and ``POST /api/tasks/{id}/complete/``) asserting that a
-refused act writes nothing at all.
+the paths users take asserting that a refused act writes nothing at all (``writes_nothing``).
+
+Two paths (``channel``): ``web`` is the step page or the case-page record form; ``api`` is
+``POST /api/tasks/{id}/complete/`` for a step or ``POST /api/cases/{id}/actions/<name>/`` for a
+record or off-graph act.
 
 ``refuses``/``allows`` are read by ``manage.py legal_matrix`` (illegal_building/matrix.py) from
-the source, so the matrix names the tests that prove each rule.
+the source, so the matrix names the tests that prove each rule and the paths they drive: a test
+with a ``channel`` argument is parametrized over ``CHANNELS``; any other says ``via="web"`` or
+``via="api"``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -27,7 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CHANNELS = ["web", "api"]
 
 
-def refuses(*codes: str) -> Callable[[F], F]:
+def refuses(*codes: str, via: str | tuple[str, ...] = ()) -> Callable[[F], F]:
     """This test shows the act refused by each rule in ``codes`` (with nothing written)."""
 
     def mark(test: F) -> F:
@@ -37,7 +43,7 @@ def refuses(*codes: str) -> Callable[[F], F]:
     return mark
 
 
-def allows(*codes: str) -> Callable[[F], F]:
+def allows(*codes: str, via: str | tuple[str, ...] = ()) -> Callable[[F], F]:
     """This test shows the lawful act passing each rule in ``codes``."""
 
     def mark(test: F) -> F:
@@ -63,6 +69,14 @@ def snapshot(case: Case) -> dict[str, Any]:
     return state
 
 
+@contextmanager
+def writes_nothing(case: Case) -> Iterator[None]:
+    """The block writes no act, record, document, number, audit row or clock change."""
+    before = snapshot(case)
+    yield
+    assert snapshot(case) == before
+
+
 def _post(channel: str, d: Driver, username: str, node: str, data: dict[str, Any]) -> tuple[bool, str]:
     if channel == "web":
         response = d.attempt(username, node, data)
@@ -76,13 +90,12 @@ def refused_via(channel: str, d: Driver, username: str, node: str, data: dict[st
     """The step is refused with ``message`` (its article in Chinese) and nothing is written."""
     if channel == "web":
         d.take(username, node)
-    before = snapshot(d.case)
-    ok, text = _post(channel, d, username, node, data)
+    with writes_nothing(d.case):
+        ok, text = _post(channel, d, username, node, data)
     assert not ok, f"{node} was not refused"
     shown = escape(str(message)) if channel == "web" else str(message)
     assert shown in text, (str(message), text[:3000])
     assert "条" in str(message)  # the article, in Chinese
-    assert snapshot(d.case) == before
     assert node in d.active_nodes()
 
 
@@ -92,12 +105,37 @@ def passed_via(channel: str, d: Driver, username: str, node: str, data: dict[str
     d.refresh()
 
 
-def record_refused(d: Driver, username: str, name: str, data: dict[str, Any], message: Any) -> None:
-    """A case-page record form refused with ``message``, nothing written."""
-    before = snapshot(d.case)
-    response = d.record(username, name, data)
-    assert response.status_code == 302
-    shown = d.client(username).get(response.url).content.decode()
-    assert escape(str(message)) in shown
+def _record(channel: str, d: Driver, username: str, name: str, data: dict[str, Any]) -> tuple[bool, str]:
+    """A record or off-graph act: the case-page form (web) or ``POST /api/cases/{id}/actions/<name>/``."""
+    if channel == "web":
+        response = d.record(username, name, data)
+        assert response.status_code == 302, response.content[:2000]
+        page = d.client(username).get(response.url).content.decode()
+        return "xh-message--success" in page and "xh-message--error" not in page, page
+    url = f"/api/cases/{d.case.pk}/actions/{name}/"
+    files = any(hasattr(value, "read") for value in data.values())
+    response = (
+        d.client(username).post(url, data)  # multipart, as a client uploading a scan does
+        if files
+        else d.client(username).post(url, data, content_type="application/json")
+    )
+    return response.status_code == 200, json.dumps(response.json(), ensure_ascii=False)
+
+
+def record_refused_via(
+    channel: str, d: Driver, username: str, name: str, data: dict[str, Any], message: Any
+) -> None:
+    """A record act refused with ``message`` (its article in Chinese), nothing written."""
+    with writes_nothing(d.case):
+        ok, text = _record(channel, d, username, name, data)
+    shown = escape(str(message)) if channel == "web" else str(message)
+    assert not ok, f"{name} was not refused"
+    assert shown in text, (str(message), text[:3000])
     assert "条" in str(message)
-    assert snapshot(d.case) == before
+
+
+def recorded_via(channel: str, d: Driver, username: str, name: str, data: dict[str, Any]) -> None:
+    """A lawful record act passes on ``channel``."""
+    ok, text = _record(channel, d, username, name, data)
+    assert ok, (name, text[:3000])
+    d.refresh()

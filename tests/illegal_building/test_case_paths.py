@@ -26,6 +26,7 @@ from workflows.models import AuditEntry
 from workflows.sla import selectors as sla_selectors
 
 from .helpers import Driver, at, local, now_local
+from .rulebook_support import recorded_via
 
 pytestmark = pytest.mark.django_db
 
@@ -162,18 +163,21 @@ def to_reminder_over(d: Driver) -> None:
     assert response.status_code == 302
 
 
-def record_government_order(d: Driver) -> None:
+def record_government_order(d: Driver, channel: str = "web", issued_on: str = "") -> None:
+    """责成 on record: the case-page form (web) or ``/api/cases/{id}/actions/government_order/``."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .helpers import png_bytes
 
-    response = d.record(
+    recorded_via(
+        channel,
+        d,
         "officer",
         "government_order",
-        {"issuer": "昭阳区人民政府", "number": "昭区政责〔2026〕3号", "issued_on": clock.today().isoformat(),
+        {"issuer": "昭阳区人民政府", "number": "昭区政责〔2026〕3号",
+         "issued_on": issued_on or clock.today().isoformat(),
          "scan": SimpleUploadedFile("order.png", png_bytes(), content_type="image/png")},
     )
-    assert response.status_code == 302
 
 
 def coercive_data(**changes: str) -> dict[str, str]:

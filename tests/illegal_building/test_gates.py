@@ -119,14 +119,14 @@ def test_decision_service_refuses_without_hearing_review_or_collective_discussio
                            held_at=clock.now(), minutes="听证")
     with pytest.raises(GateRefused) as error:
         decide()
-    assert error.value.message == gates.LEGAL_REVIEW_MISSING
-    LegalReview.objects.create(case=d.case, created_by=d.users["legal"], approved=True, opinion="同意")
-    with pytest.raises(GateRefused) as error:
-        decide()
-    assert error.value.message == gates.COLLECTIVE_DISCUSSION_MISSING
-    assert not Act.objects.filter(kind=Act.Kind.DEMOLITION_DECISION).exists()
+    assert error.value.message == gates.COLLECTIVE_DISCUSSION_MISSING  # judged before the review (rules.py)
     CollectiveDiscussion.objects.create(case=d.case, created_by=chief, held_at=clock.now(), participants="班子",
                                         conclusion="同意")
+    with pytest.raises(GateRefused) as error:
+        decide()
+    assert error.value.message == gates.LEGAL_REVIEW_MISSING
+    assert not Act.objects.filter(kind=Act.Kind.DEMOLITION_DECISION).exists()
+    LegalReview.objects.create(case=d.case, created_by=d.users["legal"], approved=True, opinion="同意")
     decide()
     assert Act.objects.filter(kind=Act.Kind.DEMOLITION_DECISION).count() == 1
 

@@ -18,7 +18,9 @@ from illegal_building.models import (
     CollectiveDiscussion,
     Defence,
     Execution,
+    Hearing,
     HearingWithdrawal,
+    InquiryRecord,
     LegalReview,
     ServiceRecord,
 )
@@ -29,7 +31,16 @@ from workflows.sla.models import ClockRule
 from workflows.sla.rules import get_rule
 
 from .helpers import Driver, at, local, now_local, open_task
-from .rulebook_support import CHANNELS, allows, passed_via, record_refused, refused_via, refuses
+from .rulebook_support import (
+    CHANNELS,
+    allows,
+    passed_via,
+    record_refused_via,
+    recorded_via,
+    refused_via,
+    refuses,
+    writes_nothing,
+)
 from .test_case_paths import coercive_data, execute_data, record_government_order, to_coercive, to_reminder_over
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("channel", CHANNELS)]
@@ -64,10 +75,12 @@ def notice_data(d: Driver, hearing_right: bool = True, **changes: Any) -> dict[s
     }
 
 
-def to_notice(d: Driver, *, correctable: bool = False, fine: str = "", hearing_right: bool = True) -> None:
+def to_notice(
+    d: Driver, *, correctable: bool = False, fine: str = "", hearing_right: bool = True, major: bool = False
+) -> None:
     d.verify()
     d.file_and_stop()
-    d.investigate(correctable=correctable, fine=fine)
+    d.investigate(correctable=correctable, fine=fine, major=major)
     d.step("officer", "prior_notice", notice_data(d, hearing_right))  # served Monday 2 March
 
 
@@ -100,10 +113,27 @@ def test_investigation_ends_only_with_the_planning_opinion(reported: Driver, cha
     d.verify()
     d.file_and_stop()
     refused_via(channel, d, "officer", "investigate", {"summary": "调查终结"}, gates.PLANNING_OPINION_MISSING)
-    d.record("officer", "planning_opinion", {"authority": "昭阳区自然资源局", "correctable": "no",
-                                             "opinion": "无法改正", "received_on": "2026-03-02"})
+    recorded_via(channel, d, "officer", "planning_opinion", {"authority": "昭阳区自然资源局", "correctable": "no",
+                                                             "opinion": "无法改正", "received_on": "2026-03-02"})
     passed_via(channel, d, "officer", "investigate", {"summary": "调查终结"})
     assert d.active_nodes() == ["prior_notice"]
+
+
+@refuses("officers.two")
+@allows("officers.two")
+def test_an_inquiry_record_needs_a_second_certified_officer(reported: Driver, channel: str) -> None:
+    """A record act, not a step: the case-page form (web) and ``/api/cases/{id}/actions/inquiry/``."""
+    d = reported
+    d.verify()
+    d.file_and_stop()
+    inquiry = {"officer2": d.users["officer2"].pk, "interviewee": "甄有才", "asked_at": now_local(),
+               "content": "问：房屋何时搭建？答：今年二月。"}
+    record_refused_via(channel, d, "officer", "inquiry", {**inquiry, "officer2": d.users["officer"].pk},
+                       gates.TWO_OFFICERS)
+    record_refused_via(channel, d, "officer", "inquiry", {**inquiry, "officer2": d.users["legal"].pk},
+                       gates.TWO_OFFICERS)  # no enforcement certificate
+    recorded_via(channel, d, "officer", "inquiry", inquiry)
+    assert InquiryRecord.objects.filter(case=d.case).count() == 1
 
 
 # --- Fines follow the penalty procedure (APL arts. 44–63) ------------------------------------------
@@ -176,8 +206,14 @@ def test_no_defence_closing_or_decision_while_the_defence_period_runs(reported: 
 
 
 def _short_defence(d: Driver) -> None:
-    get_rule(clocks.DEFENCE)
-    ClockRule.objects.filter(code=clocks.DEFENCE).update(limit=3)  # admin-set shorter than the hearing window
+    """The administrator sets the defence period to 3 working days, shorter than the hearing window."""
+    url = f"/admin/sla/clockrule/{get_rule(clocks.DEFENCE).pk}/change/"
+    form = d.client("admin").get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items()
+            if name in form.fields and value is not None and value is not False}  # unticked boxes are not posted
+    response = d.client("admin").post(url, {**data, "limit": 3})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert ClockRule.objects.get(code=clocks.DEFENCE).limit == 3
     to_notice(d)
     clock.set_now(at(2026, 3, 6, 10))
     d.close_defence()
@@ -195,39 +231,59 @@ def test_no_decision_before_the_hearing_request_window_closes(reported: Driver, 
     passed_via(channel, d, "chief", "decision", DEMOLISH)
 
 
-@refuses("penalty.hearing_held")
-@allows("penalty.hearing_held", "hearing.pending")
-def test_a_timely_hearing_request_blocks_the_decision_until_held(reported: Driver, channel: str) -> None:
+def _returned_and_ordered_to_correct(d: Driver, channel: str, *, major: bool) -> None:
+    """A 12,000-yuan fine goes through notice and defence; the legal reviewer returns the case; the
+    officer re-investigates and the case is routed to an order to correct without a fine — where the
+    chief then tries to add the fine back. Every record comes from its step, over ``channel``."""
+    to_notice(d, correctable=True, fine="12000.00")
+    clock.set_now(at(2026, 3, 16, 10))
+    passed_via(channel, d, "officer", "defence", {"statement": "当事人称系自用"})
+    passed_via(channel, d, "legal", "legal_review", {"approved": "no", "opinion": "罚款依据不足，退回补充调查"})
+    assert d.active_nodes() == ["investigate"]
+    recorded_via(channel, d, "officer", "planning_opinion", {
+        "authority": "昭阳区自然资源局", "correctable": "yes", "opinion": "可采取改正措施",
+        "received_on": clock.today().isoformat(),
+    })
+    passed_via(channel, d, "officer", "investigate",
+               {"summary": "补充调查终结", **({"is_major": "on"} if major else {})})
+    assert d.active_nodes() == ["correction_decision"]
+
+
+CORRECTION_ORDER = {"content": "责令限期补办规划许可并改正", "legal_basis": "《城乡规划法》第六十四条"}
+
+
+@refuses("penalty.legal_review")
+def test_a_fine_the_legal_reviewer_returned_is_refused_an_order_alone_passes(reported: Driver, channel: str) -> None:
     d = reported
-    _short_defence(d)
-    clock.set_now(at(2026, 3, 9, 16))
-    assert d.record("officer", "hearing_request", {"statement": "要求听证"}).status_code == 302
-    clock.set_now(at(2026, 3, 10, 10))
-    refused_via(channel, d, "chief", "decision", DEMOLISH, gates.HEARING_NOT_HELD)
-    clock.set_now(at(2026, 3, 20, 10))
-    held = d.record("officer", "hearing_held", {"chair": d.users["leader"].pk, "notified_on": "2026-03-10",
-                                                "held_at": now_local(), "minutes": "听证笔录"})
-    assert held.status_code == 302
-    passed_via(channel, d, "chief", "decision", DEMOLISH)
+    _returned_and_ordered_to_correct(d, channel, major=False)
+    refused_via(channel, d, "chief", "correction_decision", {**CORRECTION_ORDER, "fine_amount": "12000.00"},
+                gates.LEGAL_REVIEW_MISSING)
+    passed_via(channel, d, "chief", "correction_decision", CORRECTION_ORDER)
+    assert Act.objects.get(kind=Act.Kind.CORRECTION_DECISION).fine_amount is None
 
 
-@refuses("penalty.legal_review", "penalty.collective")
+@refuses("penalty.collective")
+def test_a_fine_in_a_major_case_needs_the_collective_discussion(reported: Driver, channel: str) -> None:
+    d = reported
+    _returned_and_ordered_to_correct(d, channel, major=True)
+    refused_via(channel, d, "chief", "correction_decision", {**CORRECTION_ORDER, "fine_amount": "12000.00"},
+                gates.COLLECTIVE_DISCUSSION_MISSING)
+    assert not CollectiveDiscussion.objects.exists()
+
+
 @allows("penalty.legal_review", "penalty.collective")
-def test_the_decision_service_refuses_without_review_or_collective_discussion(reported: Driver, channel: str) -> None:
-    """The flow never offers the decision before these; if the records are missing the rulebook refuses."""
+def test_a_major_case_is_decided_after_review_and_collective_discussion(reported: Driver, channel: str) -> None:
     d = reported
-    to_decision_step(d)
-    review = LegalReview.objects.get()
-    review.approved = False
-    review.save(update_fields=["approved"])
-    refused_via(channel, d, "chief", "decision", DEMOLISH, gates.LEGAL_REVIEW_MISSING)
-    review.approved = True
-    review.save(update_fields=["approved"])
-    type(d.case).objects.filter(pk=d.case.pk).update(is_major=True)
-    refused_via(channel, d, "chief", "decision", DEMOLISH, gates.COLLECTIVE_DISCUSSION_MISSING)
-    CollectiveDiscussion.objects.create(case=d.case, created_by=d.users["chief"], held_at=clock.now(),
-                                        participants="局长、分管副局长", conclusion="同意")
+    to_notice(d, major=True)
+    clock.set_now(at(2026, 3, 16, 10))
+    passed_via(channel, d, "officer", "defence", {"statement": "当事人称系自用"})
+    passed_via(channel, d, "legal", "legal_review", {"approved": "yes", "opinion": "事实清楚，程序合法"})
+    assert d.active_nodes() == ["collective"]
+    passed_via(channel, d, "chief", "collective", {"held_at": now_local(), "participants": "局长、分管副局长",
+                                                   "conclusion": "同意责令限期拆除"})
+    assert LegalReview.objects.get().approved and CollectiveDiscussion.objects.count() == 1
     passed_via(channel, d, "chief", "decision", DEMOLISH)
+    assert Act.objects.filter(kind=Act.Kind.DEMOLITION_DECISION).count() == 1
 
 
 @refuses("penalty.reviewer_independent")
@@ -249,38 +305,72 @@ def test_the_legal_reviewer_did_not_investigate(reported: Driver, channel: str) 
 # --- Hearings (APL arts. 63–65) -------------------------------------------------------------------
 
 
-def _hearing_request(channel: str, d: Driver) -> Any:
-    if channel == "web":
-        return d.record("officer", "hearing_request", {"statement": "要求听证"})
-    return d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", {"statement": "要求听证"})
+REQUEST = {"statement": "要求听证"}
 
 
-def _request_refused(channel: str, d: Driver, message: Any) -> None:
-    if channel == "web":
-        record_refused(d, "officer", "hearing_request", {"statement": "要求听证"}, message)
-        return
-    before = Defence.objects.count()
-    response = _hearing_request(channel, d)
-    assert response.status_code == 409
-    assert response.json() == {"detail": str(message)}
-    assert Defence.objects.count() == before
-
-
-@refuses("hearing.right_given", "hearing.request_window")
-@allows("hearing.right_given", "hearing.request_window")
-def test_a_hearing_request_needs_the_right_and_the_window(reported: Driver, channel: str) -> None:
+@refuses("hearing.right_given")
+def test_no_hearing_request_without_the_right(reported: Driver, channel: str) -> None:
+    """A record act: the case-page form (web) and ``/api/cases/{id}/actions/hearing_request/``."""
     d = reported
     to_notice(d, hearing_right=False)
-    _request_refused(channel, d, gates.NO_HEARING_RIGHT)
-    Act.objects.filter(kind=Act.Kind.PRIOR_NOTICE).update(hearing_right=True)
-    from illegal_building import periods
+    clock.set_now(at(2026, 3, 4, 10))
+    record_refused_via(channel, d, "officer", "hearing_request", REQUEST, gates.NO_HEARING_RIGHT)
+    if channel == "api":  # the older endpoint reaches the same service
+        with writes_nothing(d.case):
+            response = d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", REQUEST)
+        assert response.status_code == 409 and response.json() == {"detail": str(gates.NO_HEARING_RIGHT)}
 
-    periods.start(case=d.case, code=clocks.HEARING_REQUEST, start=at(2026, 3, 2, 10))
-    clock.set_now(at(2026, 3, 10, 9))  # the 6th working day after service
-    _request_refused(channel, d, gates.HEARING_REQUEST_WINDOW_CLOSED)
-    clock.set_now(at(2026, 3, 9, 16))  # (back to) the 5th working day
-    assert _hearing_request(channel, d).status_code in (201, 302)
+
+@refuses("hearing.request_window")
+@allows("hearing.right_given", "hearing.request_window")
+def test_a_hearing_request_only_within_its_window(reported: Driver, channel: str) -> None:
+    d = reported
+    to_notice(d)  # served Monday 2 March: the request window runs 5 working days, to 9 March
+    clock.set_now(at(2026, 3, 10, 9))
+    record_refused_via(channel, d, "officer", "hearing_request", REQUEST, gates.HEARING_REQUEST_WINDOW_CLOSED)
+    clock.set_now(at(2026, 3, 9, 16))  # (back to) the 5th working day: nothing was written meanwhile
+    recorded_via(channel, d, "officer", "hearing_request", REQUEST)
     assert Defence.objects.filter(hearing_requested=True).count() == 1
+    deciding = sla_selectors.open_clock(d.case, clocks.DECISION)
+    assert deciding is not None and deciding.is_paused  # the hearing does not count in the 90 days
+    record_refused_via(channel, d, "officer", "hearing_request", REQUEST, gates.HEARING_ALREADY_REQUESTED)
+
+
+@refuses("hearing.pending", "hearing.chair_independent", "hearing.seven_days_notice", "penalty.hearing_held")
+@allows("hearing.pending", "hearing.chair_independent", "hearing.seven_days_notice", "penalty.hearing_held")
+def test_a_timely_hearing_request_blocks_the_decision_until_held(reported: Driver, channel: str) -> None:
+    """Requested after the defence step, the hearing is held from the case page (web form or API action)."""
+    d = reported
+    _short_defence(d)  # defence closed and reviewed on 6 March; the request window runs to 9 March
+    held = {"chair": d.users["leader"].pk, "notified_on": "2026-03-10", "held_at": now_local(), "minutes": "听证笔录"}
+    record_refused_via(channel, d, "officer", "hearing_held", held, gates.NO_HEARING_PENDING)
+    clock.set_now(at(2026, 3, 9, 16))
+    recorded_via(channel, d, "officer", "hearing_request", REQUEST)
+    clock.set_now(at(2026, 3, 10, 10))
+    refused_via(channel, d, "chief", "decision", DEMOLISH, gates.HEARING_NOT_HELD)
+    clock.set_now(at(2026, 3, 20, 10))
+    held = {**held, "held_at": now_local()}
+    record_refused_via(channel, d, "officer", "hearing_held", {**held, "notified_on": "2026-03-16"},
+                       gates.HEARING_NOTICE_TOO_SHORT)
+    record_refused_via(channel, d, "officer", "hearing_held", {**held, "chair": d.users["officer2"].pk},
+                       gates.HEARING_CHAIR_INVESTIGATED)
+    recorded_via(channel, d, "officer", "hearing_held", held)
+    assert Hearing.objects.get().chair == d.users["leader"]
+    passed_via(channel, d, "chief", "decision", DEMOLISH)
+
+
+@allows("hearing.pending", "penalty.hearing_window_closed")
+def test_a_withdrawn_late_request_no_longer_blocks_the_decision(reported: Driver, channel: str) -> None:
+    d = reported
+    _short_defence(d)
+    clock.set_now(at(2026, 3, 9, 16))
+    recorded_via(channel, d, "officer", "hearing_request", REQUEST)
+    recorded_via(channel, d, "officer", "hearing_withdrawal", {"statement": "当事人书面撤回听证申请"})
+    assert HearingWithdrawal.objects.count() == 1
+    deciding = sla_selectors.open_clock(d.case, clocks.DECISION)
+    assert deciding is not None and not deciding.is_paused
+    clock.set_now(at(2026, 3, 10, 10))
+    passed_via(channel, d, "chief", "decision", DEMOLISH)
 
 
 @refuses("hearing.chair_independent", "hearing.seven_days_notice")
@@ -308,7 +398,7 @@ def test_a_party_may_withdraw_its_pending_hearing_request(reported: Driver, chan
     d = reported
     to_notice(d)
     clock.set_now(at(2026, 3, 5, 10))
-    record_refused(d, "officer", "hearing_withdrawal", {"statement": "撤回"}, gates.NO_HEARING_PENDING)
+    record_refused_via(channel, d, "officer", "hearing_withdrawal", {"statement": "撤回"}, gates.NO_HEARING_PENDING)
     clock.set_now(at(2026, 3, 16, 10))
     d.close_defence(hearing=True)
     deciding = sla_selectors.open_clock(d.case, clocks.DECISION)
@@ -337,10 +427,10 @@ def test_service_methods_need_their_proof_and_announcement_counts_from_30_days_l
                 gates.SERVICE_ELECTRONIC_CONSENT)
     refused_via(channel, d, "officer", "stop_order", stop_order_data(d, service_method="public"),
                 gates.SERVICE_ANNOUNCEMENT_LAST_RESORT)
-    assert d.record("officer", "service_consent", {"channel": "zyc@example.com",
-                                                   "consented_on": "2026-03-02"}).status_code == 302
+    recorded_via(channel, d, "officer", "service_consent", {"channel": "zyc@example.com",
+                                                            "consented_on": "2026-03-02"})
     attempt = {"act_kind": "stop_order", "method": "direct", "attempted_at": now_local(), "reason": "无人在家"}
-    assert d.record("officer", "service_attempt", attempt).status_code == 302
+    recorded_via(channel, d, "officer", "service_attempt", attempt)
     passed_via(channel, d, "officer", "stop_order", stop_order_data(d, service_method="public"))
     record = ServiceRecord.objects.get()
     assert record.deemed_served_at == record.served_at + dt.timedelta(days=30)
@@ -348,6 +438,7 @@ def test_service_methods_need_their_proof_and_announcement_counts_from_30_days_l
     assert permits is not None and permits.start_date == dt.date(2026, 4, 1)
 
 
+@refuses("service.electronic_consent")
 @allows("service.left_proof", "service.electronic_consent")
 def test_lodged_and_electronic_service_with_their_proof(reported: Driver, channel: str) -> None:
     d = reported
@@ -356,7 +447,12 @@ def test_lodged_and_electronic_service_with_their_proof(reported: Driver, channe
     lodged = stop_order_data(d, service_method="left", witnesses="社区主任 付某某")
     passed_via(channel, d, "officer", "stop_order", lodged)
     d.investigate(correctable=False)
-    d.record("officer", "service_consent", {"channel": "13800000000", "consented_on": "2026-03-02"})
+    clock.set_now(at(2026, 3, 3, 10))
+    recorded_via(channel, d, "officer", "service_consent", {"channel": "13800000000", "consented_on": "2026-03-03"})
+    # Sent on 2 March, consent given on the 3rd: consent after the fact does not make service lawful.
+    refused_via(channel, d, "officer", "prior_notice",
+                notice_data(d, service_method="electronic", served_at=local(at(2026, 3, 2, 15))),
+                gates.SERVICE_ELECTRONIC_CONSENT_LATE)
     passed_via(channel, d, "officer", "prior_notice", notice_data(d, service_method="electronic"))
     assert set(ServiceRecord.objects.values_list("method", flat=True)) == {"left", "electronic"}
 
@@ -364,22 +460,50 @@ def test_lodged_and_electronic_service_with_their_proof(reported: Driver, channe
 # --- After the decision ----------------------------------------------------------------------------
 
 
-@refuses("decision.in_force", "decision.compliance_deadline")
+CHECK = {"findings": "未拆除", "complied": "no"}
+
+
+@refuses("decision.compliance_deadline")
 @allows("decision.in_force", "decision.compliance_deadline")
 def test_non_compliance_only_after_the_deadline_of_a_decision_in_force(reported: Driver, channel: str) -> None:
     d = reported
     to_decision_step(d)
     d.decide()
     d.disclose()
-    check = {"officer2": d.users["officer2"].pk, "inspected_at": now_local(), "findings": "未拆除", "complied": "no"}
+    check = {**CHECK, "officer2": d.users["officer2"].pk, "inspected_at": now_local()}
     clock.set_now(at(2026, 3, 27, 10))
     refused_via(channel, d, "officer", "site_check", check, gates.COMPLIANCE_DEADLINE_OPEN)
     clock.set_now(at(2026, 4, 8, 10))
-    decision = Act.objects.get(kind=Act.Kind.DEMOLITION_DECISION)
-    Act.objects.filter(pk=decision.pk).update(revoked_at=clock.now())
-    refused_via(channel, d, "officer", "site_check", check, gates.DECISION_REVOKED)
-    Act.objects.filter(pk=decision.pk).update(revoked_at=None)
     passed_via(channel, d, "officer", "site_check", check)
+    assert d.active_nodes() == ["reminder"]
+
+
+@refuses("decision.in_force", "service.announcement_last_resort")
+@allows("decision.in_force", "service.announcement_last_resort")
+def test_a_decision_served_by_announcement_is_in_force_30_days_after_publication(
+    reported: Driver, channel: str
+) -> None:
+    """民事诉讼法 art. 95: no site check against a decision that is not yet deemed served."""
+    d = reported
+    to_decision_step(d)
+    passed_via(channel, d, "chief", "decision", DEMOLISH)
+    announced = {**d.service("公告送达"), "service_method": "public"}
+    refused_via(channel, d, "officer", "serve_decision", announced, gates.SERVICE_ANNOUNCEMENT_LAST_RESORT)
+    recorded_via(channel, d, "officer", "service_attempt", {"act_kind": "demolition_decision", "method": "post",
+                                                            "attempted_at": now_local(), "reason": "邮件被退回"})
+    passed_via(channel, d, "officer", "serve_decision", announced)  # published 16 March: served 15 April
+    passed_via(channel, d, "officer", "disclose", {"summary": "责令限期拆除楼顶违法建筑"})
+    clock.set_now(at(2026, 4, 14, 10))
+    check = {**CHECK, "officer2": d.users["officer2"].pk, "inspected_at": now_local()}
+    refused_via(channel, d, "officer", "site_check", check, gates.DECISION_NOT_SERVED)
+    page = d.client("officer").get(f"/api/cases/{d.case.pk}/").json()
+    (state,) = [r for r in page["rules"] if r["code"] == "decision.in_force"]
+    assert state["state"] == "not_yet" and state["from_date"] == "2026-04-15"
+    (comply,) = [c for c in page["clocks"] if c["rule"] == clocks.COMPLY]
+    due = dt.date.fromisoformat(comply["due_date"])
+    assert due > dt.date(2026, 4, 15)  # the deadline runs from the deemed service
+    clock.set_now(at(due.year, due.month, due.day, 10) + dt.timedelta(days=1))
+    passed_via(channel, d, "officer", "site_check", {**check, "inspected_at": now_local()})
     assert d.active_nodes() == ["reminder"]
 
 
@@ -427,7 +551,10 @@ def test_coercive_decision_only_once_final_and_ordered_by_the_government(reporte
     refused_via(channel, d, "leader", "coercive_decision", coercive_data(), gates.CHALLENGE_PERIODS_OPEN)
     clock.set_now(at(2026, 9, 17, 10))
     refused_via(channel, d, "leader", "coercive_decision", coercive_data(), gates.GOVERNMENT_ORDER_MISSING)
-    record_government_order(d)
+    # Ordered on 20 March, before the decision's deadline (7 April) had passed: not the order art. 68 means.
+    record_government_order(d, channel, issued_on="2026-03-20")
+    refused_via(channel, d, "leader", "coercive_decision", coercive_data(), gates.GOVERNMENT_ORDER_TOO_EARLY)
+    record_government_order(d, channel)
     passed_via(channel, d, "leader", "coercive_decision", coercive_data())
     announcement = documents_for(d.case).get(kind="case_announcement")
     assert announcement.data["finality"] == "当事人在法定期限内未申请行政复议或者提起行政诉讼，又未自行拆除。"
@@ -438,7 +565,7 @@ def test_coercive_decision_only_once_final_and_ordered_by_the_government(reporte
 def test_after_a_review_in_the_bureaus_favour_the_party_has_15_days_to_sue(reported: Driver, channel: str) -> None:
     d = reported
     to_reminder_over(d)
-    record_government_order(d)
+    record_government_order(d, channel)
     review = _challenge(d, "review", "2026-04-24")
     clock.set_now(at(2026, 9, 21, 10))
     refused_via(channel, d, "leader", "coercive_decision", coercive_data(), gates.CHALLENGE_PENDING)
@@ -461,7 +588,7 @@ def test_after_a_review_in_the_bureaus_favour_the_party_has_15_days_to_sue(repor
 def test_after_a_first_instance_judgment_the_party_has_15_days_to_appeal(reported: Driver, channel: str) -> None:
     d = reported
     to_reminder_over(d)
-    record_government_order(d)
+    record_government_order(d, channel)
     lawsuit = _challenge(d, "lawsuit", "2026-05-06")
     assert _outcome(d, lawsuit, "upheld", "2026-09-18", "2026-09-18").status_code == 200
     clock.set_now(at(2026, 9, 21, 10))
@@ -476,7 +603,7 @@ def test_after_a_first_instance_judgment_the_party_has_15_days_to_appeal(reporte
 def test_the_execution_is_validated_when_planned(reported: Driver, channel: str) -> None:
     d = reported
     to_reminder_over(d)
-    record_government_order(d)
+    record_government_order(d, channel)
     clock.set_now(at(2026, 9, 17, 10))
     refused_via(channel, d, "leader", "coercive_decision", coercive_data(final_deadline="2026-10-20"),
                 gates.EXECUTION_DATES)
@@ -499,7 +626,7 @@ def test_the_execution_is_validated_when_planned(reported: Driver, channel: str)
 def test_a_daytime_working_day_plan_passes(reported: Driver, channel: str) -> None:
     d = reported
     to_reminder_over(d)
-    record_government_order(d)
+    record_government_order(d, channel)
     clock.set_now(at(2026, 9, 17, 10))
     passed_via(channel, d, "leader", "coercive_decision", coercive_data(execution_start="06:00",
                                                                         execution_end="22:00"))

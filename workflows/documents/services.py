@@ -161,10 +161,14 @@ def _next_sequence(prefix: str, year: int) -> int:
     return counter.last_sequence
 
 
-def _authority(kind: DocumentKind, county: County, supersedes: IssuedDocument | None) -> IssuingAuthority:
+def _authority(
+    kind: DocumentKind, county: County, supersedes: IssuedDocument | None, authority: IssuingAuthority | None = None
+) -> IssuingAuthority:
     # A correction comes from the organ that issued the original, with its current data.
     if supersedes is not None and supersedes.authority is not None:
         return supersedes.authority
+    if authority is not None:
+        return authority
     try:
         return authority_for(county=county, kind=kind.code)
     except AuthorityMissing as exc:
@@ -189,13 +193,14 @@ def _issue(
     valid_from: dt.date | None,
     valid_until: dt.date | None,
     supersedes: IssuedDocument | None = None,
+    authority: IssuingAuthority | None = None,
 ) -> IssuedDocument:
     data = _canonical(data)
     validate(kind, holder_name=holder_name, data=data, valid_from=valid_from, valid_until=valid_until)
     _check_issuer(kind, acting_user)
     issued_at = clock.now()
     year = clock.today().year
-    authority = _authority(kind, county, supersedes)
+    authority = _authority(kind, county, supersedes, authority)
     issuer = authority.snapshot()
     sequence = _next_sequence(kind.number_prefix(authority.number_prefix), year)
     document = IssuedDocument.objects.create(
@@ -237,8 +242,12 @@ def document_issue(
     acting_user: User | None,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    authority: IssuingAuthority | None = None,
 ) -> IssuedDocument:
-    """Number and store a new document about ``subject``; its PDF is rendered after commit."""
+    """Number and store a new document about ``subject``; its PDF is rendered after commit.
+
+    ``authority``: the organ issuing it when that is not the county's assigned one for the kind
+    (a correction notice comes from whoever issued the document it corrects)."""
     spec = _kind(kind)
     document = _issue(
         kind=spec,
@@ -249,6 +258,7 @@ def document_issue(
         acting_user=acting_user,
         valid_from=valid_from,
         valid_until=valid_until,
+        authority=authority,
     )
     audit.record(
         actor=acting_user,

@@ -19,8 +19,10 @@ audit row and its holder's notification: whatever they write commits or rolls ba
 date, and a listener that raises makes the job retry the batch (so listeners must be idempotent).
 They must do slow work (rendering a correction notice, sending to a party) after commit with
 ``transaction.on_commit`` and must not lock a process row (the job holds clock rows; the
-documented order is process, then clock). A process app whose served document stated the old
-date issues the correction notice here (document kind ``deadline_correction``).
+documented order is process, then clock). Correction notices (document kind
+``deadline_correction``) for served documents that stated the old date are issued by the
+documents engine's receiver (``workflows.documents.corrections``), which asks the quote finders
+the process apps register which of their documents state this clock.
 """
 
 from __future__ import annotations
