@@ -67,7 +67,12 @@ def statement_period_open(application: Any) -> bool:
 
 
 def hearing_latest_date(hearing: Any) -> dt.date:
-    return calendar.add_working_days(hearing.window_start, HEARING_WINDOW_WORKING_DAYS)
+    """ALL art. 47: within 20 days of the first standing request, the applicant's or a neighbour's."""
+    hooks = spec_for(hearing).hearing_hooks
+    if hooks is None:
+        return calendar.add_working_days(hearing.window_start, HEARING_WINDOW_WORKING_DAYS)
+    start = hooks.first_request_on(hearing) or hearing.informed_on
+    return calendar.add_working_days(start, HEARING_WINDOW_WORKING_DAYS)
 
 
 def hearing_earliest_date(notice_sent_on: dt.date) -> dt.date:

@@ -82,6 +82,9 @@ class LicenceSpec:
     hearing_flagged_text: str = "该事项直接关系他人重大利益或涉及公共利益"
     # The review steps of the flow, in order ("review", then "countersign" where there is one).
     review_steps: tuple[str, ...] = ("review", "countersign")
+    # Dotted path of a module with the type's neighbour hearing records (ALL art. 47-48), or "":
+    # neighbour_rights_open, first_request_on, require_no_neighbour_hearing, notices_issue.
+    hearing_records: str = ""
     # The viewflow process model (a subclass of viewflow's Process: its name must differ between apps).
     process_model_name: str = "PermitProcess"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -102,6 +105,12 @@ class LicenceSpec:
         from django.utils.module_loading import import_string
 
         return import_string(self.flow_path)
+
+    @property
+    def hearing_hooks(self) -> Any:
+        from importlib import import_module
+
+        return import_module(self.hearing_records) if self.hearing_records else None
 
     def page_names(self) -> dict[str, str]:
         """What the kernel's templates need to link the type's pages and show its own facts."""

@@ -16,7 +16,7 @@ class OutdoorAdsConfig(AppConfig):
 
         from licensing.spec import register
 
-        from . import actions, steps
+        from . import actions, lawactions, steps
         from .defaults import ensure_facility_types
         from .licence import SPEC
 
@@ -26,6 +26,7 @@ class OutdoorAdsConfig(AppConfig):
 
         steps.register()
         actions.register()
+        lawactions.register()
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

@@ -120,4 +120,5 @@ SPEC = LicenceSpec(
     requirement_titles=requirement_titles,
     hearing_flagged_text=HEARING_FLAGGED_TEXT,
     review_steps=("review", "countersign"),
+    hearing_records="outdoor_ads.hearings",
 )

@@ -201,3 +201,7 @@ class Rating(LicenceRating):
 class FollowUp(LicenceFollowUp):
     class Meta(LicenceFollowUp.Meta):
         permissions = [("resolve_followup", _("Can resolve a rating follow-up"))]
+
+
+# ALL art. 45 procedures and neighbours' own hearing rights (kept in their own module).
+from .lawmodels import NeighbourHearingRight, ReviewPause  # noqa: E402, F401

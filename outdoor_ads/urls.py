@@ -9,7 +9,7 @@ from viewflow.urls import Application
 from licensing.urls import licence_paths
 from workflows.flowviews import JurisdictionFlowAppViewset
 
-from . import views
+from . import lawviews, views
 from .flows import PermitFlow
 
 PermitsApp = type(
@@ -22,6 +22,9 @@ PermitsApp = type(
         "menu_template_name": None,
         "index_path": path("", views.PermitListView.as_view(), name="index"),
         **licence_paths(views),
+        "law_action_path": path(
+            "applications/<int:pk>/law/<slug:name>/", lawviews.LawActionView.as_view(), name="application_law_action"
+        ),
         "apply_path": path("apply/", views.ApplyChooseView.as_view(), name="apply"),
         "apply_type_path": path("apply/<slug:code>/", views.ApplyView.as_view(), name="apply_type"),
         "permits_path": path("permits/", views.PermitListView.as_view(), name="permit_list"),

@@ -35,6 +35,17 @@ class ApplicationDetailView(AdsView, kernel.ApplicationDetailView):
     def supplement_form(self, application: Any, data: Any = None, files: Any = None) -> Any:
         return forms.SupplementAnswerForm(data, files, application=application)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from .lawviews import law_context
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            law_context(application=context["application"], user=self.request.user, bound=kwargs.get("law_forms") or {})
+        )
+        # The ALL art. 45 procedures and neighbours' hearing records of this type (outdoor_ads.lawviews).
+        context["extra_template"] = "outdoor_ads/includes/alllaw.html"
+        return context
+
 
 class ApplicationActionView(AdsView, kernel.ApplicationActionView):
     detail_view = ApplicationDetailView

@@ -86,6 +86,9 @@ def hearing_opened(*, application: Any, acting_user: User) -> None:
             "requested_on": today if application.hearing_requested else None,
         },
     )
+    hooks = spec.hearing_hooks
+    if hooks is not None:
+        hooks.neighbour_rights_open(application=application, informed_on=today, request_deadline=request_deadline)
     notice = {
         "hearing_reason": reason,
         "request_deadline": request_deadline.isoformat(),
@@ -107,6 +110,12 @@ def hearing_opened(*, application: Any, acting_user: User) -> None:
         actor=acting_user, action="application.hearing.open", obj=application, data={"neighbours": len(neighbours)}
     )
     tell_applicant(application, TOLD_HEARING)
+
+
+def _require_no_neighbour_hearing(spec: Any, hearing: Any) -> None:
+    """A neighbour's own standing request keeps the hearing whatever the applicant waived (ALL art. 47)."""
+    if spec.hearing_hooks is not None:
+        spec.hearing_hooks.require_no_neighbour_hearing(hearing)
 
 
 @transaction.atomic
@@ -137,6 +146,7 @@ def application_hearing_schedule(
                     raise ValidationError(
                         {"decision": HEARING_RIGHT_OPEN % {"date": hearing.request_deadline.isoformat()}}
                     )
+            _require_no_neighbour_hearing(spec, hearing)
             hearing.scheduled_for = None
             hearing.save(update_fields=["scheduled_for"])
             application.status = application.Status.DECIDING
@@ -151,7 +161,8 @@ def application_hearing_schedule(
                 raise ValidationError({"notice_sent_on": HEARING_NOTICE_IN_FUTURE})
             if notice_sent_on < hearing.informed_on:
                 raise ValidationError({"notice_sent_on": HEARING_NOTICE_BEFORE_INFORMED})
-            earliest = hearing_earliest_date(notice_sent_on)
+            # ALL art. 48: the notice of time and place is the official document issued now.
+            earliest = hearing_earliest_date(clock.today())
             if hearing_date < earliest:
                 raise ValidationError(
                     {"hearing_date": ValidationError(HEARING_NOTICE_TOO_SHORT, params={"date": earliest.isoformat()})}
@@ -163,9 +174,11 @@ def application_hearing_schedule(
                 )
             hearing.scheduled_for = hearing_date
             hearing.place = place.strip()
-            hearing.notice_sent_on = notice_sent_on
+            hearing.notice_sent_on = clock.today()
             hearing.scheduled_by = acting_user
             hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
+            if spec.hearing_hooks is not None:
+                spec.hearing_hooks.notices_issue(application=application, hearing=hearing, acting_user=acting_user)
             tell_applicant(application, TOLD_HEARING_SCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
             # ALL art. 48: the time and place go to the 利害关系人 as well.
             sms_neighbours(
@@ -214,11 +227,13 @@ def application_hearing(
                 raise ValidationError({"held_on": HEARING_NOT_YET})
             hearing.held_on = held_on
             hearing.save(update_fields=["held_on"])
-        elif hearing.waived_on is None and hearing.scheduled_for and clock.today() < hearing.scheduled_for:
+        elif hearing.scheduled_for and clock.today() < hearing.scheduled_for:
             # Staff record an absence on the day or the party's written waiver; they cannot cancel the right.
-            raise ValidationError(
-                {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
-            )
+            if hearing.waived_on is None:
+                raise ValidationError(
+                    {"decision": HEARING_SCHEDULED_NOT_WAIVABLE % {"date": hearing.scheduled_for.isoformat()}}
+                )
+            _require_no_neighbour_hearing(spec, hearing)
         application.status = application.Status.DECIDING
         application.save(update_fields=["status"])
         resume_overall_clock(application, acting_user)

@@ -104,6 +104,26 @@ _KIND_LIST = [
         required=(*_AD_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
     ),
     DocumentKind(
+        # ALL art. 45: the time a tender, auction, inspection, testing, quarantine, appraisal or
+        # expert review needs is excluded from the limit; the applicant is told in writing how long.
+        code="ad_pause_notice",
+        title="特别程序告知书",
+        number_code="广特",
+        process=ADS,
+        issuing_roles=("reviewer", "chief"),
+        required=(*_AD_BASE, "procedure", "reason", "started_on", "expected_working_days", "expected_until"),
+    ),
+    DocumentKind(
+        # ALL art. 48: the time and place, at least 7 days ahead, to the applicant and every 利害关系人.
+        code="ad_hearing_schedule",
+        title="听证通知书",
+        number_code="广听通",
+        process=ADS,
+        issuing_roles=("chief",),
+        required=(*_AD_BASE, "hearing_date", "place"),
+        optional=("requested_on", "party", "contact", "reschedule_reason"),
+    ),
+    DocumentKind(
         code="ad_grant",
         title="准予行政许可决定书",
         number_code="广许",

@@ -94,6 +94,27 @@ SAMPLES: dict[str, Sample] = {
             "new_due_on": "2026-04-15",
         },
     ),
+    "ad_pause_notice": Sample(
+        _COMPANY,
+        {
+            **_AD,
+            "procedure": "专家评审",
+            "reason": "设施结构高度超过十米，需组织结构安全专家评审",
+            "started_on": "2026-03-10",
+            "expected_working_days": 10,
+            "expected_until": "2026-03-24",
+        },
+    ),
+    "ad_hearing_schedule": Sample(
+        _COMPANY,
+        {
+            **_AD,
+            "hearing_date": "2026-03-30",
+            "place": "昭阳区城市管理局三楼听证室",
+            "requested_on": "2026-03-12",
+            "contact": "0870-2123456（户外广告审批窗口）",
+        },
+    ),
     "ad_grant": Sample(
         _COMPANY,
         {
