@@ -88,7 +88,7 @@ class WasteApplicationListView(kernel.ApplicationListCreateAPIView):
     record = staticmethod(application_full)
 
     def application_form(self, request: Request) -> Any:
-        return forms.ApplicationForm(request.data, request.FILES)
+        return forms.ApplicationForm(kernel.form_data(request.data), request.FILES)
 
     def submit(self, *, acting_user: Any, **kwargs: Any) -> Any:
         return services.application_submit(acting_user=acting_user, **kwargs)
