@@ -64,22 +64,20 @@ WasteBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-WasteDetail = inline_serializer(
-    "WastePermitApplicationDetail",
-    {
-        "id": serializers.IntegerField(),
-        "number": serializers.CharField(),
-        "status": serializers.CharField(),
-        "project_name": serializers.CharField(),
-        "waste_kind": serializers.CharField(),
-        "timeline": serializers.ListField(child=serializers.DictField()),
-        "clock": serializers.DictField(allow_null=True),
-        "documents": serializers.ListField(child=serializers.DictField()),
-        "attachments": serializers.ListField(child=serializers.DictField()),
-        "current_steps": serializers.ListField(child=serializers.CharField()),
-        "permit": serializers.DictField(allow_null=True),
-    },
-)
+class WasteApplicationDetailSerializer(kernel.LicenceRecordSerializer):
+    """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
+
+    project_name = serializers.CharField()
+    project_address = serializers.CharField()
+    waste_kind = serializers.CharField()
+    volume_m3 = serializers.FloatField()
+    transport_company = serializers.CharField()
+    vehicles = serializers.CharField()
+    route = serializers.CharField()
+    disposal_site = serializers.CharField()
+
+
+WasteDetail = WasteApplicationDetailSerializer
 
 
 class WasteApplicationListView(kernel.ApplicationListCreateAPIView):

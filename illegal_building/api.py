@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -20,7 +21,8 @@ from rest_framework.views import APIView
 
 from outdoor_ads.models import PermitApplication
 from workflows.apiconv import idempotent
-from workflows.documents.api import document_links
+from workflows.apifilters import SubjectFilter
+from workflows.documents.api import DocumentLinkSerializer, document_links
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.models import County
@@ -129,8 +131,24 @@ class FieldReportSerializer(serializers.Serializer):
         return attrs
 
 
+class CaseFilter(SubjectFilter):
+    status_field = "stage"
+    search_fields = ("report_number", "case_number", "address", "party_name")
+    ordering = django_filters.OrderingFilter(
+        fields=(("reported_at", "reported_at"), ("filed_at", "filed_at"), ("case_number", "case_number"))
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+
 class CaseListCreateView(ListAPIView):
+    """Paged and filtered (status = stage, county, step, light, due_before/after, q, ordering)."""
+
     serializer_class = CaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def get_queryset(self) -> Any:
@@ -219,8 +237,96 @@ def case_payload(case: Case, request: Any) -> dict[str, Any]:
     return data
 
 
+class PartySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(allow_null=True, help_text="Masked")
+    address = serializers.CharField()
+
+
+class CaseTimelineSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    detail = serializers.CharField(allow_null=True)
+
+
+class CaseRuleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    act = serializers.CharField()
+    title = serializers.CharField()
+    article = serializers.CharField()
+    state = serializers.CharField(help_text="met, not_yet or refused")
+    from_date = serializers.DateField(allow_null=True)
+    detail = serializers.CharField(allow_null=True)
+
+
+class GateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    open = serializers.BooleanField()
+    detail = serializers.CharField(allow_null=True)
+    from_date = serializers.DateField(allow_null=True)
+
+
+class CaseTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    node = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+
+
+class CaseChallengeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    filed_on = serializers.DateField()
+    body = serializers.CharField()
+    outcome = serializers.CharField(allow_null=True)
+    outcome_on = serializers.DateField(allow_null=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+    captured_at = serializers.DateTimeField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    device = serializers.CharField(allow_null=True)
+
+
+class CaseClockSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    title = serializers.CharField()
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    light = serializers.CharField()
+    paused = serializers.BooleanField()
+    working_days_paused = serializers.IntegerField(allow_null=True)
+    stopped = serializers.BooleanField()
+    provisional = serializers.BooleanField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """What case_payload returns, key for key (tests/api/test_schema_matches_responses.py)."""
+
+    party = PartySerializer()
+    timeline = CaseTimelineSerializer(many=True)
+    rules = CaseRuleSerializer(many=True)
+    gates = GateSerializer(many=True)
+    tasks = CaseTaskSerializer(many=True)
+    challenges = CaseChallengeSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    clocks = CaseClockSerializer(many=True)
+    documents = DocumentLinkSerializer(many=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "party", "timeline", "rules", "gates", "tasks", "challenges",
+                  "evidence", "clocks", "documents"]
+
+
 class CaseDetailView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="A case with its timeline, gates, clocks and tasks")
+    @extend_schema(responses=CaseDetailSerializer, summary="A case with its timeline, gates, clocks and tasks")
     def get(self, request: Request, pk: int) -> Response:
         case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
         return Response(case_payload(case, request))
@@ -295,37 +401,10 @@ class ChallengeOutcomeView(APIView):
         return Response({"id": challenge.pk, "outcome": challenge.outcome})
 
 
-class HearingRequestSerializer(serializers.Serializer):
-    statement = serializers.CharField()
-
-
-class HearingRequestView(APIView):
-    """The party's request for a hearing, received by an officer within its window (APL art. 64)."""
-
-    serializer_class = HearingRequestSerializer
-
-    @extend_schema(request=HearingRequestSerializer)
-    def post(self, request: Request, pk: int) -> Response:
-        case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
-        if not (has_role(request.user, "officer") or has_role(request.user, "squadlead")):
-            raise NotFound
-        serializer = HearingRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                services.case_request_hearing(
-                    case=case, acting_user=request.user, **serializer.validated_data  # type: ignore[arg-type]
-                )
-        except GateRefused as refused:
-            return _refused(refused)
-        return Response(case_payload(case, request), status=status.HTTP_201_CREATED)
-
-
 urlpatterns = [
     path("", CaseListCreateView.as_view(), name="api-cases"),
     path("<int:pk>/", CaseDetailView.as_view(), name="api-case"),
     path("<int:pk>/challenges/", ChallengeCreateView.as_view(), name="api-case-challenges"),
-    path("<int:pk>/hearing-request/", HearingRequestView.as_view(), name="api-case-hearing-request"),
     path(
         "<int:pk>/challenges/<int:challenge_pk>/outcome/",
         ChallengeOutcomeView.as_view(),

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -17,7 +16,7 @@ from django.views import generic
 
 from outdoor_ads.models import Permit
 from workflows import audit
-from workflows.calendar import CalendarDataMissing
+from workflows.actions import Action, action_for, action_submit, actions_of
 from workflows.documents.selectors import documents_for
 from workflows.jurisdiction import get_visible_or_404
 from workflows.roles import has_role, roles_of
@@ -27,25 +26,11 @@ from workflows.sla import selectors as sla_selectors
 from . import forms, selectors, services
 from .gates import GateRefused
 from .models import Case, Disclosure, EvidenceFile
-from .steps import RECORDS, Step
 
 
-def _can_use(user: Any, step: Step) -> bool:
-    return any(has_role(user, role) for role in step.roles)
-
-
-def run_step(step: Step, form: forms.CaseForm) -> bool:
-    """Call the step's service; a refused gate becomes a form error and nothing is written."""
-    try:
-        with transaction.atomic():
-            step.perform(form.case, form.user, form.cleaned_data)
-    except GateRefused as refused:
-        form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
-        return False
-    except CalendarDataMissing as missing:
-        form.add_error(None, str(missing))
-        return False
-    return True
+def _record_actions(user: Any, case: Case) -> list[Action]:
+    """The case's records (workflows.actions, declared in steps.py) this user may add now."""
+    return [action for action in actions_of("cases") if action.allowed(subject=case, user=user)]
 
 
 class CaseListView(generic.TemplateView):
@@ -94,11 +79,9 @@ class CaseDetailView(generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         case = get_visible_or_404(user, selectors.visible_cases(user), pk=kwargs["pk"])
-        open_case = case.stage not in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}
         record_forms = {
-            name: (step, step.form_class(case=case, user=user, prefix=name))  # type: ignore[arg-type]
-            for name, step in RECORDS.items()
-            if open_case and _can_use(user, step)
+            action.name: (action, action.form(None, None, subject=case, user=user, prefix=action.name))
+            for action in _record_actions(user, case)
         }
         tasks = []
         for task in selectors.active_tasks(case):
@@ -134,14 +117,12 @@ class RecordView(generic.View):
 
     def post(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
         case = get_visible_or_404(request.user, selectors.visible_cases(request.user), pk=pk)
-        step = RECORDS.get(name)
-        if step is None or not _can_use(request.user, step):
-            raise Http404
-        if case.stage in {Case.Stage.CLOSED, Case.Stage.ARCHIVED}:
-            raise Http404
-        form = step.form_class(request.POST, request.FILES, case=case, user=request.user, prefix=name)  # type: ignore[call-arg, arg-type]
-        if form.is_valid() and run_step(step, form):
-            messages.success(request, _("Saved: %(title)s") % {"title": step.title})
+        action = action_for("cases", name)
+        if action is None or not action.allowed(subject=case, user=request.user):
+            raise Http404  # an unknown record, not this user's, or the case is closed
+        form = action.form(request.POST, request.FILES, subject=case, user=request.user, prefix=name)
+        if form.is_valid() and action_submit(action=action, form=form, subject=case, acting_user=request.user):
+            messages.success(request, _("Saved: %(title)s") % {"title": action.title})
         else:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""

@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.apiconv import errors_response, idempotent, validation_errors
-from workflows.documents.api import document_links
+from workflows.documents.api import DocumentLinkSerializer, document_links
 from workflows.jurisdiction import get_visible_or_404, visible
 from workflows.pagination import paginated
 from workflows.parsers import ObjectJSONParser
@@ -24,6 +24,72 @@ from workflows.parsers import ObjectJSONParser
 from .services import acceptance, decision
 from .services.messages import NO_SUPPLEMENT_PENDING
 from .spec import spec_for
+
+
+class ClockSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    started_on = serializers.DateField()
+    due_date = serializers.DateField()
+    statutory_due_date = serializers.DateField(allow_null=True)
+    light = serializers.CharField()
+    paused = serializers.BooleanField()
+    working_days_used = serializers.IntegerField(allow_null=True)
+    working_days_paused = serializers.IntegerField(allow_null=True)
+    extension_days = serializers.IntegerField()
+    provisional = serializers.BooleanField()
+    stopped_at = serializers.DateTimeField(allow_null=True)
+    explanation = serializers.CharField(help_text="How the due date was counted, in words")
+
+
+class SupplementSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(), help_text="Checklist codes to supply")
+    note = serializers.CharField()
+    due = serializers.DateField(allow_null=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    event = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    purpose = serializers.CharField()
+    item = serializers.CharField(help_text="Checklist item code (blank for other purposes)")
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class PermitBriefSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    status = serializers.CharField()
+
+
+class LicenceRecordSerializer(serializers.Serializer):
+    """The keys every type's application record has (the type's serializer adds its own facts)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    county = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    lookup_code = serializers.CharField(allow_null=True, help_text="Only for the applicant")
+    period_from = serializers.DateField()
+    period_until = serializers.DateField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    supplement = SupplementSerializer(allow_null=True)
+    current_steps = serializers.ListField(child=serializers.CharField())
+    clock = ClockSerializer(allow_null=True)
+    documents = DocumentLinkSerializer(many=True)
+    timeline = TimelineEntrySerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    permit = PermitBriefSerializer(allow_null=True)
 
 
 def clock_data(item: Any) -> dict[str, Any] | None:

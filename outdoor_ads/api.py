@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +20,11 @@ from rest_framework.views import APIView
 from licensing import api as kernel
 from licensing.api import licence_data
 from workflows.apiconv import errors_response
+from workflows.apifilters import SubjectFilter
 from workflows.jurisdiction import get_visible_or_404
-from workflows.pagination import paged_schema
+from workflows.pagination import paged_schema, paginated
+from workflows.security import TOO_MANY_REQUESTS, client_ip, hit
+from workflows.stepschema import register_form_body
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
@@ -69,20 +77,22 @@ ApplicationBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-ApplicationDetail = inline_serializer(
-    "PermitApplicationDetail",
-    {
-        "id": serializers.IntegerField(),
-        "number": serializers.CharField(),
-        "status": serializers.CharField(),
-        "timeline": serializers.ListField(child=serializers.DictField()),
-        "clock": serializers.DictField(allow_null=True),
-        "documents": serializers.ListField(child=serializers.DictField()),
-        "attachments": serializers.ListField(child=serializers.DictField()),
-        "current_steps": serializers.ListField(child=serializers.CharField()),
-        "permit": serializers.DictField(allow_null=True),
-    },
-)
+class ApplicationDetailSerializer(kernel.LicenceRecordSerializer):
+    """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
+
+    facility_type = serializers.CharField()
+    address = serializers.CharField()
+    width_m = serializers.FloatField()
+    height_m = serializers.FloatField()
+    height_above_ground_m = serializers.FloatField()
+    longitude = serializers.FloatField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    material = serializers.CharField()
+    lighting = serializers.CharField()
+    content = serializers.CharField()
+
+
+ApplicationDetail = ApplicationDetailSerializer
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -153,7 +163,24 @@ class FacilityTypeListView(APIView):
         return Response(FacilityTypeSerializer(rows, many=True).data)
 
 
-class PermitApplicationListView(kernel.ApplicationListCreateAPIView):
+class PermitFilter(SubjectFilter):
+    search_fields = ("number", "address", "applicant__real_name", "applicant__company_name")
+    ordering = django_filters.OrderingFilter(fields=(("submitted_at", "submitted_at"), ("number", "number")))
+
+    class Meta:
+        model = PermitApplication
+        fields: list[str] = []
+
+
+class PermitApplicationListView(kernel.ApplicationListCreateAPIView, GenericAPIView):
+    """Paged and filtered (status, county, step, light, due_before/after, q, ordering)."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PermitFilter
+
+    def get_queryset(self) -> Any:
+        return selectors.application_list(user=self.request.user).order_by("-submitted_at", "-pk")
+
     app_label = "outdoor_ads"
     brief = staticmethod(application_brief)
     record = staticmethod(application_full)
@@ -170,11 +197,16 @@ class PermitApplicationListView(kernel.ApplicationListCreateAPIView):
 
     @extend_schema(
         operation_id="permits_list",
+        filters=True,  # a page object, not a list serializer: document PermitFilter's parameters
         summary="Applications the caller may see, newest first (paged: ?page=, ?page_size=)",
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", int, description="Number of results to return per page."),
+        ],
         responses=paged_schema("PaginatedPermitApplicationBriefList", ApplicationBrief),
     )
     def get(self, request: Request) -> Response:
-        return super().get(request)
+        return paginated(request, self, self.filter_queryset(self.get_queryset()), application_brief)
 
     @extend_schema(
         summary="Apply (multipart): facility data and the checklist's files as material_<item code>",
@@ -251,7 +283,58 @@ class PermitWithdrawView(kernel.WithdrawAPIView):
         return super().post(request, pk)
 
 
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ApplicantRegisterView(APIView):
+    """An applicant signs up without the web page: the web sign-up's form, service and throttle.
+
+    The same ``RegistrationForm`` (password validators against the new account, ID / credit
+    code checks) and ``applicant_register``; the same per-address counter as the web page.
+    Then ``POST /api/auth/token/`` with the username and password.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Register an applicant account (then get a token at /api/auth/token/)",
+        request=None,  # the registration form, filled in by workflows.stepschema
+        responses={
+            201: RegisterSerializer,
+            400: OpenApiResponse(description="field -> messages"),
+            429: OpenApiResponse(description="too many sign-ups from this address"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not hit("XIUHUA_RATE_REGISTER", client_ip(request), settings.XIUHUA_RATE_REGISTER):
+            return errors_response({"detail": str(TOO_MANY_REQUESTS)}, status.HTTP_429_TOO_MANY_REQUESTS)
+        form = forms.RegistrationForm(request.data)  # type: ignore[arg-type]
+        if not form.is_valid():
+            return errors_response(form.errors)
+        data = form.cleaned_data
+        try:
+            user = services.applicant_register(
+                username=data["username"],
+                password=data["password"],
+                kind=data["kind"],
+                real_name=data["real_name"],
+                phone=data["phone"],
+                company_name=data.get("company_name", ""),
+                credit_code=data.get("credit_code", ""),
+                id_number=data.get("id_number", ""),
+            )
+        except ValidationError as exc:
+            return errors_response({"password": exc.messages})
+        return Response({"username": user.username, "kind": user.kind}, status=status.HTTP_201_CREATED)
+
+
+register_form_body("/api/auth/register/", "post", forms.RegistrationForm)
+
 urlpatterns = [
+    path("auth/register/", ApplicantRegisterView.as_view(), name="api-register"),
     path("facility-types/", FacilityTypeListView.as_view(), name="api-facility-types"),
     path("permits/", PermitApplicationListView.as_view(), name="api-permits"),
     path("permits/<int:pk>/", PermitApplicationDetailView.as_view(), name="api-permit-detail"),

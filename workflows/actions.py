@@ -1,4 +1,4 @@
-"""Non-step actions (records and off-graph acts) registered once, served over the API.
+"""Non-step actions (records and off-graph acts) registered once, served on the web and the API.
 
 A process app registers, in AppConfig.ready::
 
@@ -7,15 +7,18 @@ A process app registers, in AppConfig.ready::
         "cases", "inquiry",
         title=_("Add an inquiry record"),
         form_class=InquiryForm,
-        form=lambda data, files, *, subject, user: InquiryForm(data, files, case=subject, user=user),
+        form=lambda data, files, *, subject, user, prefix=None: InquiryForm(
+            data, files, case=subject, user=user, prefix=prefix),
         perform=lambda *, subject, acting_user, data: services.case_record_inquiry(...),
         allowed=lambda *, subject, user: has_role(user, "officer"),
     )
 
 ``GET /api/<collection>/<id>/actions/`` lists what the caller may do with the form of each as
 JSON Schema; ``GET``/``POST /api/<collection>/<id>/actions/<name>/`` describes/runs one through
-the same form and service as the web page. Refusals are ``ValidationError`` (400, field
-messages) or ``PermissionDenied`` (403); an action the caller may not use is 404.
+the same form and service as the web page. A web page lists ``actions_of(collection)`` the
+user is ``allowed`` and posts through ``action_submit`` (refusals become the form's errors).
+Refusals are ``ValidationError`` (400, field messages) or ``PermissionDenied`` (403); an action
+the caller may not use is 404.
 The OpenAPI document gets one path per action with its form as the request body.
 """
 
@@ -25,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import path
@@ -45,7 +48,7 @@ class Action:
     name: str
     title: Any
     form_class: Any  # the django Form class (its base fields describe the action in the OpenAPI document)
-    form: Callable[..., Any]  # form(data, files, *, subject, user) -> bound form instance
+    form: Callable[..., Any]  # form(data, files, *, subject, user, prefix=None) -> bound form instance
     perform: Callable[..., Any]  # perform(*, subject, acting_user, data) -> object
     allowed: Callable[..., bool]  # allowed(*, subject, user) -> bool (the service still checks)
 
@@ -69,8 +72,8 @@ def register_action(
     allowed: Callable[..., bool],
     form: Callable[..., Any] | None = None,
 ) -> Action:
-    def plain_form(data: Any, files: Any, *, subject: Any, user: Any) -> Any:
-        return form_class(data, files)
+    def plain_form(data: Any, files: Any, *, subject: Any, user: Any, prefix: str | None = None) -> Any:
+        return form_class(data, files, prefix=prefix)
 
     action = Action(collection, name, title, form_class, form or plain_form, perform, allowed)
     _ACTIONS.setdefault(collection, {})[name] = action
@@ -97,6 +100,20 @@ def action_run(*, action: Action, subject: Any, acting_user: Any, data: Any, fil
     with transaction.atomic():
         result = action.perform(subject=subject, acting_user=acting_user, data=form.cleaned_data)
     return result, None
+
+
+def action_submit(*, action: Action, form: Any, subject: Any, acting_user: Any) -> bool:
+    """Run a valid web form's action atomically; a refusal becomes the form's errors, nothing is written."""
+    try:
+        with transaction.atomic():
+            action.perform(subject=subject, acting_user=acting_user, data=form.cleaned_data)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        for field_name, messages in errors.items():
+            for message in messages:
+                form.add_error(field_name if field_name in form.fields else None, message)
+        return False
+    return True
 
 
 class ActionDescriptionSerializer(serializers.Serializer):

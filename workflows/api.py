@@ -7,7 +7,7 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from knox import views as knox_views
 from rest_framework import serializers
@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .actions import action_urlpatterns
+from .apiconv import errors_response
 from .roles import roles_of
 from .security import lockout_message
 
@@ -41,14 +42,22 @@ class TokenLoginView(knox_views.LoginView):
     throttle_scope = "auth"
     serializer_class = AuthTokenSerializer
 
-    @extend_schema(request=AuthTokenSerializer, responses=TOKEN_LOGIN_RESPONSE)
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TOKEN_LOGIN_RESPONSE,
+            400: OpenApiResponse(description="field -> messages; wrong credentials as `detail`"),
+            429: OpenApiResponse(description="locked out or throttled"),
+        },
+    )
     def post(self, request: Request, format: Any = None) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             username = request.data.get("username") if isinstance(request.data, dict) else None
             if isinstance(username, str) and AxesProxyHandler.is_locked(request, {"username": username}):
                 return Response({"detail": lockout_message()}, status=429)
-            return Response(serializer.errors, status=400)
+            # The one error format: field -> messages, the wrong-credentials message as `detail`.
+            return errors_response(serializer.errors)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)
 
@@ -79,7 +88,9 @@ class MeView(APIView):
                 "username": serializers.CharField(),
                 "name": serializers.CharField(),
                 "kind": serializers.CharField(),
-                "county": serializers.DictField(allow_null=True),
+                "county": inline_serializer(
+                    "MeCounty", {"code": serializers.CharField(), "name": serializers.CharField()}, allow_null=True
+                ),
                 "roles": serializers.ListField(child=serializers.CharField()),
             },
         )

@@ -159,7 +159,9 @@ class EventSerializer(serializers.Serializer):
     subject_type = serializers.CharField()
     subject_id = serializers.IntegerField()
     county = serializers.CharField(allow_null=True)
-    data = serializers.JSONField()  # type: ignore[assignment]
+    data = serializers.JSONField(  # type: ignore[assignment]
+        help_text="The event's facts, by kind (e.g. the decision and the document number)"
+    )
     created = serializers.DateTimeField()
 
 

@@ -16,6 +16,14 @@ from .taskapi import registered_steps, step_key
 
 COMPLETE_PATH = "/api/tasks/{task_id}/complete/"
 
+# (path, method) -> django Form class: the request body of a view that validates with a form.
+_FORM_BODIES: dict[tuple[str, str], Any] = {}
+
+
+def register_form_body(path: str, method: str, form_class: Any) -> None:
+    """Document ``form_class`` as the body of ``method path`` (the one form the view validates with)."""
+    _FORM_BODIES[(path, method.lower())] = form_class
+
 
 def component_name(key: str) -> str:
     return "Step_" + "_".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", key) if part)
@@ -24,6 +32,8 @@ def component_name(key: str) -> str:
 def add_step_schemas(result: dict[str, Any], generator: Any, request: Any, public: Any) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     _add_action_schemas(result, schemas)
+    _add_form_bodies(result, schemas)
+    _add_not_found(result, schemas)
     operation = result.get("paths", {}).get(COMPLETE_PATH, {}).get("post")
     if operation is None:
         return result
@@ -65,3 +75,36 @@ def _add_action_schemas(result: dict[str, Any], schemas: dict[str, Any]) -> None
                 "required": True,
                 "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
             }
+
+
+def _add_form_bodies(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    paths = result.get("paths", {})
+    for (path, method), form_class in _FORM_BODIES.items():
+        operation = paths.get(path, {}).get(method)
+        if operation is None:
+            continue
+        name = component_name(f"form {form_class.__name__}")
+        schemas[name] = openapi30(form_schema(form_class, enumerate_models=False))
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
+        }
+
+
+def _add_not_found(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Every operation on an object answers 404 for what the caller may not see: say so."""
+    schemas.setdefault(
+        "ErrorDetail",
+        {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    )
+    for path, operations in result.get("paths", {}).items():
+        if "{" not in path:
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "404" not in responses or "content" not in responses["404"]:
+                responses["404"] = {
+                    "description": "Not found, or not visible to the caller",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
+                }

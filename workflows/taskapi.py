@@ -30,6 +30,7 @@ from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -307,19 +308,29 @@ class TaskDetailView(APIView):
 
 
 class TaskListView(ListAPIView):
-    """Paginated (``?page=``, ``?page_size=``): a constant number of queries per page."""
+    """Paginated (``?page=``, ``?page_size=``) and filtered (workflows.apifilters.TaskFilter):
+    a constant number of queries per page."""
 
     serializer_class = TaskSerializer
+    filter_backends = [DjangoFilterBackend]
+
+    @property
+    def filterset_class(self) -> Any:  # imported late: apifilters reads this module's registry
+        from .apifilters import TaskFilter
+
+        return TaskFilter
 
     @extend_schema(summary="Open tasks: the caller's inbox and the queue it may claim, across every process")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator has no user
+            return Task.objects.none()
         return open_tasks_for(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([serialize_task(task) for task in page or []])
 
 

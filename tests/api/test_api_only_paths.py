@@ -1,5 +1,6 @@
-"""API-only clients (tokens, JSON/multipart, no HTML page) take a permit from application to the
-downloaded PDF and a case from report to archive, with time moved."""
+"""API-only clients (tokens, JSON/multipart, no HTML page) take a permit from registration to the
+downloaded PDF and a case from report to archive, with time moved. Every request goes through
+``DocumentedOnlyClient``: a method and path that is not in /api/schema/ fails the test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.illegal_building.test_case_paths import to_decision
 from workflows import clock
 from workflows.documents.services import documents_render_pending
 
-from .support import body, token_client
+from .support import body, documented_client
 from .test_conventions import apply_data
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ class ApiDriver(Driver):
     def __init__(self, users: dict[str, Any], case_id: int) -> None:
         from illegal_building.models import Case
 
-        super().__init__(lambda username: token_client(username), users, Case.objects.get(pk=case_id))
+        super().__init__(lambda username: documented_client(username), users, Case.objects.get(pk=case_id))
         self.case_id = case_id
         self.rules_seen: dict[str, list[dict[str, Any]]] = {}
 
@@ -72,7 +73,7 @@ def test_case_from_report_to_archive_over_the_api(demo_users: dict[str, Any]) ->
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     clock.set_now(at(2026, 3, 2, 10))
-    reported = token_client("patrol").post(
+    reported = documented_client("patrol").post(
         "/api/cases/",
         {
             "address": "昭阳区凤霞路19号楼顶",
@@ -102,15 +103,25 @@ def test_case_from_report_to_archive_over_the_api(demo_users: dict[str, Any]) ->
     decision = next(doc for doc in final["documents"] if doc["kind"] == "case_demolition_decision")
     pdf = d.client("officer").get(decision["download_url"])
     assert pdf.status_code == 200 and hashlib.sha256(body(pdf)).hexdigest() == decision["sha256"]
-    kinds = [e["kind"] for e in d.client("supervisor").get("/api/events/?limit=500").json()]
+    kinds = [e["kind"] for e in d.client("supervisor").get("/api/events/", {"limit": 500}).json()]
     assert "case.decided" in kinds
 
 
-def test_permit_from_application_to_downloaded_pdf_over_the_api(demo_users: dict[str, Any]) -> None:
-    anonymous = APIClient()
+def test_permit_from_registration_to_downloaded_pdf_over_the_api(demo_users: dict[str, Any]) -> None:
+    clock.set_now(at(2026, 11, 2, 10))
+    anonymous = documented_client()
+    # An applicant who has nothing yet: an account, then a token, like an app.
+    password = "Zhutong-Signs-2026!"
+    registered = anonymous.post(
+        "/api/auth/register/",
+        {"kind": "company", "username": "xingchen_app", "password": password, "real_name": "钱示例",
+         "phone": "13900001111", "company_name": "昭通示例标识有限公司", "credit_code": "91530602MA6P0X1Y2K"},
+        format="json",
+    )
+    assert registered.status_code == 201, registered.content
     county = next(c for c in anonymous.get("/api/counties/").json() if c["name"] == "昭阳区")
     wall = next(t for t in anonymous.get("/api/facility-types/").json() if t["code"] == "wall_sign")
-    applicant = token_client("applicant")
+    applicant = documented_client("xingchen_app", password)
     data = apply_data(county=county["id"])
     assert {f"material_{m['code']}" for m in wall["materials"] if m["required"]} <= set(data)
     created = applicant.post("/api/permits/", data, format="multipart", HTTP_IDEMPOTENCY_KEY="apply-1")
@@ -123,8 +134,8 @@ def test_permit_from_application_to_downloaded_pdf_over_the_api(demo_users: dict
         ("chief", "decide", {"decision": "grant", "comment": "准予设置"}),
         ("clerk", "deliver", {"decision": "online"}),
     ]:
-        client = token_client(username)
-        (task,) = [t for t in client.get("/api/tasks/").json()["results"] if t["step"] == step]
+        client = documented_client(username)
+        (task,) = client.get("/api/tasks/", {"step": step}).json()["results"]
         described = client.get(f"/api/tasks/{task['id']}/").json()
         assert decision["decision"] in [d["code"] for d in described["decisions"]]
         assert client.post(f"/api/tasks/{task['id']}/claim/").status_code == 200

@@ -59,9 +59,9 @@ def test_hearing_requested_after_the_defence_step_blocks_the_decision_until_held
     assert not Act.objects.filter(kind=Act.Kind.DEMOLITION_DECISION).exists()
 
     # Asking twice is refused, nothing written.
-    again = d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", {"statement": "再次要求"})
-    assert again.status_code == 409
-    assert again.json()["detail"] == str(gates.HEARING_ALREADY_REQUESTED)
+    again = d.client("officer").post(f"/api/cases/{d.case.pk}/actions/hearing_request/", {"statement": "再次要求"})
+    assert again.status_code == 400  # a refused rule: the common error format
+    assert again.json() == {"detail": str(gates.HEARING_ALREADY_REQUESTED)}
 
     clock.set_now(at(2026, 3, 20, 10))  # notified on 10 March: 7 working days ahead
     held = d.record("officer", "hearing_held", {"chair": d.users["leader"].pk, "held_at": now_local(),
@@ -85,15 +85,16 @@ def test_hearing_request_after_its_window_is_refused(reported: Driver) -> None:
     _to_legal_review_with_a_short_defence_period(d)
     clock.set_now(at(2026, 3, 10, 9))  # the 6th working day after service
     before = AuditEntry.objects.count()
-    response = d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", {"statement": "要求听证"})
-    assert response.status_code == 409
+    response = d.client("officer").post(f"/api/cases/{d.case.pk}/actions/hearing_request/", {"statement": "要求听证"})
+    assert response.status_code == 400
     assert response.json() == {"detail": str(gates.HEARING_REQUEST_WINDOW_CLOSED)}
     page = d.record("officer", "hearing_request", {"statement": "要求听证"})
     shown = d.client("officer").get(page.url).content.decode()
     assert escape(str(gates.HEARING_REQUEST_WINDOW_CLOSED)) in shown
     assert not Defence.objects.filter(hearing_requested=True).exists()
     assert AuditEntry.objects.count() == before
-    assert d.client("legal").post(f"/api/cases/{d.case.pk}/hearing-request/", {"statement": "x"}).status_code == 404
+    by_legal = d.client("legal").post(f"/api/cases/{d.case.pk}/actions/hearing_request/", {"statement": "x"})
+    assert by_legal.status_code == 404
     d.step("chief", "decision", {"content": "责令限期拆除", "legal_basis": "《城乡规划法》第六十四条"})
     assert d.refresh().stage == Case.Stage.DECIDED
 
@@ -101,7 +102,9 @@ def test_hearing_request_after_its_window_is_refused(reported: Driver) -> None:
 def test_hearing_request_via_api_within_the_window(reported: Driver) -> None:
     d = reported
     _to_legal_review_with_a_short_defence_period(d)
-    response = d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", {"statement": "要求听证"})
-    assert response.status_code == 201, response.content
-    (gate,) = [g for g in response.json()["gates"] if g["code"] == "decision"]
+    response = d.client("officer").post(f"/api/cases/{d.case.pk}/actions/hearing_request/", {"statement": "要求听证"})
+    assert response.status_code == 200, response.content
+    assert response.json()["action"] == "hearing_request"
+    case = d.client("officer").get(f"/api/cases/{d.case.pk}/").json()
+    (gate,) = [g for g in case["gates"] if g["code"] == "decision"]
     assert gate["open"] is False

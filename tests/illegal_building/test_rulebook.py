@@ -315,10 +315,10 @@ def test_no_hearing_request_without_the_right(reported: Driver, channel: str) ->
     to_notice(d, hearing_right=False)
     clock.set_now(at(2026, 3, 4, 10))
     record_refused_via(channel, d, "officer", "hearing_request", REQUEST, gates.NO_HEARING_RIGHT)
-    if channel == "api":  # the older endpoint reaches the same service
+    if channel == "api":  # the old per-act route is gone: the action registry is the one path
         with writes_nothing(d.case):
             response = d.client("officer").post(f"/api/cases/{d.case.pk}/hearing-request/", REQUEST)
-        assert response.status_code == 409 and response.json() == {"detail": str(gates.NO_HEARING_RIGHT)}
+        assert response.status_code == 404
 
 
 @refuses("hearing.request_window")

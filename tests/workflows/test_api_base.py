@@ -59,7 +59,11 @@ def test_a_web_session_lasts_eight_hours(demo_users, settings):
 def test_bad_credentials_are_a_field_level_400(demo_users):
     response = APIClient().post("/api/auth/token/", {"username": "clerk", "password": "x"}, format="json")
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    # The common error format: the wrong-credentials message under `detail`, no `non_field_errors`.
+    body = response.json()
+    assert set(body) == {"detail"} and body["detail"] == "无法使用提供的认证信息登录。"
+    missing = APIClient().post("/api/auth/token/", {"username": "clerk"}, format="json")
+    assert missing.status_code == 400 and set(missing.json()) == {"password"}
 
 
 def test_api_without_token_is_401_not_a_login_redirect(demo_users):
