@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from construction_waste.urls import WasteApp, waste_flow_viewset
 from illegal_building.viewsets import CasesApp
 from outdoor_ads.urls import PermitsApp, permit_flow_viewset, public_urlpatterns
 from workflows.sla import views as sla_views
@@ -40,7 +41,15 @@ site = Site(
     title=_("Xiuhua urban management"),
     primary_color="#1a4f8b",
     secondary_color="#c62828",
-    viewsets=[WorkbenchApp(), PermitsApp(), permit_flow_viewset(), CasesApp(), SupervisionApp()],
+    viewsets=[
+        WorkbenchApp(),
+        PermitsApp(),
+        permit_flow_viewset(),
+        WasteApp(),
+        waste_flow_viewset(),
+        CasesApp(),
+        SupervisionApp(),
+    ],
 )
 
 handler403 = "workflows.errors.permission_denied"
@@ -51,6 +60,7 @@ urlpatterns = [
     path("api/cases/", include("illegal_building.api")),
     path("api/", include("workflows.api")),
     path("api/", include("outdoor_ads.api")),
+    path("api/", include("construction_waste.api")),
     path("public/ads/", include(public_urlpatterns)),
     path("public/", include("illegal_building.public_urls")),
     path("public/app/", include("workflows.pwa")),

@@ -6,48 +6,28 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.apiconv import errors_response, idempotent, validation_errors
+from licensing import api as kernel
+from licensing.api import licence_data
+from workflows.apiconv import errors_response
 from workflows.apifilters import SubjectFilter
-from workflows.documents.api import DocumentLinkSerializer, document_links
 from workflows.jurisdiction import get_visible_or_404
 from workflows.pagination import paged_schema, paginated
-from workflows.parsers import ObjectJSONParser
 from workflows.security import TOO_MANY_REQUESTS, client_ip, hit
 from workflows.stepschema import register_form_body
 
 from . import forms, selectors, services, uploads
 from .models import FacilityType, PermitApplication
-
-
-def clock_data(item: Any) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    return {
-        "rule": item.rule.code,
-        "started_on": item.start_date,
-        "due_date": item.due_date,
-        "statutory_due_date": item.statutory_due_date,
-        "light": item.light,
-        "paused": item.is_paused,
-        "working_days_used": item.working_days_used,
-        "working_days_paused": item.working_days_paused,
-        "extension_days": item.extension_days,
-        "provisional": item.provisional,
-        "stopped_at": item.stopped_at,
-        "explanation": item.explain(),
-    }
 
 
 def application_brief(application: PermitApplication) -> dict[str, Any]:
@@ -69,7 +49,6 @@ def application_full(application: PermitApplication, request: Any) -> dict[str, 
     data = application_brief(application)
     data.update(
         {
-            "lookup_code": application.lookup_code if context["is_owner"] else None,
             "width_m": application.width_m,
             "height_m": application.height_m,
             "height_above_ground_m": application.height_above_ground_m,
@@ -78,36 +57,7 @@ def application_full(application: PermitApplication, request: Any) -> dict[str, 
             "material": application.material,
             "lighting": application.lighting,
             "content": application.content,
-            "period_from": application.period_from,
-            "period_until": application.period_until,
-            "accepted_at": application.accepted_at,
-            "decided_at": application.decided_at,
-            "supplement": {
-                "items": application.supplement_items,
-                "note": application.supplement_note,
-                "due": application.supplement_due,
-            }
-            if application.supplement_requested_at
-            else None,
-            "current_steps": [str(task.flow_task.task_title) for task in context["open_tasks"]],
-            "clock": clock_data(context["overall_clock"]),
-            "documents": document_links(request, context["documents"]),
-            "timeline": [
-                {"at": e["at"], "event": e["label"], "actor": e["actor"], "reason": e["reason"]}
-                for e in context["timeline"]
-            ],
-            "attachments": [
-                {"id": a.pk, "purpose": a.purpose, "item": a.requirement, "name": a.original_name, "sha256": a.sha256}
-                for a in context["attachments"]
-            ],
-            "permit": {
-                "number": context["permit"].number,
-                "valid_from": context["permit"].valid_from,
-                "valid_until": context["permit"].valid_until,
-                "status": context["permit"].status,
-            }
-            if context["permit"]
-            else None,
+            **licence_data(application, context, request),
         }
     )
     return data
@@ -127,61 +77,11 @@ ApplicationBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-class ClockSerializer(serializers.Serializer):
-    rule = serializers.CharField()
-    started_on = serializers.DateField()
-    due_date = serializers.DateField()
-    statutory_due_date = serializers.DateField(allow_null=True)
-    light = serializers.CharField()
-    paused = serializers.BooleanField()
-    working_days_used = serializers.IntegerField(allow_null=True)
-    working_days_paused = serializers.IntegerField(allow_null=True)
-    extension_days = serializers.IntegerField()
-    provisional = serializers.BooleanField()
-    stopped_at = serializers.DateTimeField(allow_null=True)
-    explanation = serializers.CharField(help_text="How the due date was counted, in words")
-
-
-class SupplementSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.CharField(), help_text="Checklist codes to supply")
-    note = serializers.CharField()
-    due = serializers.DateField(allow_null=True)
-
-
-class TimelineEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    event = serializers.CharField()
-    actor = serializers.CharField(allow_null=True)
-    reason = serializers.CharField(allow_null=True)
-
-
-class AttachmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    purpose = serializers.CharField()
-    item = serializers.CharField(help_text="Checklist item code (blank for other purposes)")
-    name = serializers.CharField()
-    sha256 = serializers.CharField()
-
-
-class PermitBriefSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField()
-    status = serializers.CharField()
-
-
-class ApplicationDetailSerializer(serializers.Serializer):
+class ApplicationDetailSerializer(kernel.LicenceRecordSerializer):
     """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
 
-    id = serializers.IntegerField()
-    number = serializers.CharField()
-    status = serializers.CharField()
-    status_display = serializers.CharField()
-    county = serializers.CharField()
     facility_type = serializers.CharField()
     address = serializers.CharField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    lookup_code = serializers.CharField(allow_null=True, help_text="Only for the applicant")
     width_m = serializers.FloatField()
     height_m = serializers.FloatField()
     height_above_ground_m = serializers.FloatField()
@@ -190,17 +90,6 @@ class ApplicationDetailSerializer(serializers.Serializer):
     material = serializers.CharField()
     lighting = serializers.CharField()
     content = serializers.CharField()
-    period_from = serializers.DateField()
-    period_until = serializers.DateField()
-    accepted_at = serializers.DateTimeField(allow_null=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
-    supplement = SupplementSerializer(allow_null=True)
-    current_steps = serializers.ListField(child=serializers.CharField())
-    clock = ClockSerializer(allow_null=True)
-    documents = DocumentLinkSerializer(many=True)
-    timeline = TimelineEntrySerializer(many=True)
-    attachments = AttachmentSerializer(many=True)
-    permit = PermitBriefSerializer(allow_null=True)
 
 
 ApplicationDetail = ApplicationDetailSerializer
@@ -283,15 +172,28 @@ class PermitFilter(SubjectFilter):
         fields: list[str] = []
 
 
-class PermitApplicationListView(GenericAPIView):
+class PermitApplicationListView(kernel.ApplicationListCreateAPIView, GenericAPIView):
     """Paged and filtered (status, county, step, light, due_before/after, q, ordering)."""
 
-    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = PermitFilter
 
     def get_queryset(self) -> Any:
         return selectors.application_list(user=self.request.user).order_by("-submitted_at", "-pk")
+
+    app_label = "outdoor_ads"
+    brief = staticmethod(application_brief)
+    record = staticmethod(application_full)
+
+    def application_form(self, request: Request) -> Any:
+        code = request.data.get("facility_type", "")  # type: ignore[union-attr]
+        facility_type = FacilityType.objects.filter(code=code, active=True).first()
+        if facility_type is None:
+            return errors_response({"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]})
+        return forms.ApplicationForm(request.data, request.FILES, facility_type=facility_type)
+
+    def submit(self, *, acting_user: Any, **kwargs: Any) -> Any:
+        return services.application_submit(acting_user=acting_user, **kwargs)
 
     @extend_schema(
         operation_id="permits_list",
@@ -337,22 +239,8 @@ class PermitApplicationListView(GenericAPIView):
             403: OpenApiResponse(),
         },
     )
-    @idempotent
     def post(self, request: Request) -> Response:
-        if not request.user.has_perm("outdoor_ads.add_permitapplication"):
-            raise PermissionDenied
-        code = request.data.get("facility_type", "")  # type: ignore[union-attr]
-        facility_type = FacilityType.objects.filter(code=code, active=True).first()
-        if facility_type is None:
-            return errors_response({"facility_type": [str(services.UNKNOWN_FACILITY_TYPE)]})
-        form = forms.ApplicationForm(request.data, request.FILES, facility_type=facility_type)
-        if not form.is_valid():
-            return errors_response(form.errors)
-        try:
-            application = services.application_submit(acting_user=request.user, **form.service_kwargs())  # type: ignore[arg-type]
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        return Response(application_full(application, request), status=status.HTTP_201_CREATED)
+        return super().post(request)
 
 
 class PermitApplicationDetailView(APIView):
@@ -362,8 +250,12 @@ class PermitApplicationDetailView(APIView):
         return Response(application_full(application, request))
 
 
-class PermitSupplementView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+class PermitSupplementView(kernel.SupplementAPIView):
+    app_label = "outdoor_ads"
+    record = staticmethod(application_full)
+
+    def supplement_form(self, application: Any, data: Any, files: Any) -> Any:
+        return forms.SupplementAnswerForm(data, files, application=application)
 
     @extend_schema(
         summary="Answer the supplement notice (multipart: material_<item code> files, note)",
@@ -375,47 +267,20 @@ class PermitSupplementView(APIView):
         responses={200: ApplicationDetail, 400: OpenApiResponse(description="field -> messages")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        application = get_visible_or_404(request.user, PermitApplication, pk=pk)
-        if application.applicant_id != request.user.pk:
-            raise PermissionDenied
-        if application.status != PermitApplication.Status.SUPPLEMENT:
-            return errors_response({"detail": str(services.NO_SUPPLEMENT_PENDING)}, status.HTTP_409_CONFLICT)
-        form = forms.SupplementAnswerForm(request.data, request.FILES, application=application)
-        if not form.is_valid():
-            return errors_response(form.errors)
-        try:
-            services.application_supplement_answer(
-                application=application,
-                acting_user=request.user,  # type: ignore[arg-type]
-                uploads=form.checked_uploads(),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        application.refresh_from_db()
-        return Response(application_full(application, request))
+        return super().post(request, pk)
 
 
-class PermitWithdrawView(APIView):
+class PermitWithdrawView(kernel.WithdrawAPIView):
+    app_label = "outdoor_ads"
+    record = staticmethod(application_full)
+
     @extend_schema(
         summary="Withdraw the application before the decision",
         request=inline_serializer("Withdrawal", {"reason": serializers.CharField(required=False)}),
         responses={200: ApplicationDetail, 400: OpenApiResponse(description="field -> messages")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        application = get_visible_or_404(request.user, PermitApplication, pk=pk)
-        if application.applicant_id != request.user.pk:
-            raise PermissionDenied
-        try:
-            services.application_withdraw(
-                application=application,
-                acting_user=request.user,  # type: ignore[arg-type]
-                reason=str(request.data.get("reason", "")),  # type: ignore[union-attr]
-            )
-        except ValidationError as exc:
-            return errors_response(validation_errors(exc))
-        application.refresh_from_db()
-        return Response(application_full(application, request))
+        return super().post(request, pk)
 
 
 class RegisterSerializer(serializers.Serializer):

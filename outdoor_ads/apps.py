@@ -14,26 +14,19 @@ class OutdoorAdsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from workflows.documents.corrections import register_quote_finder
-        from workflows.events import register_event
-        from workflows.tasks import register_sweeper
+        from licensing.spec import register
 
-        from . import actions, corrections, labels, lawactions, services, steps
+        from . import actions, lawactions, steps
         from .defaults import ensure_facility_types
+        from .licence import SPEC
+
+        register(SPEC)
 
         post_migrate.connect(ensure_facility_types, sender=self, dispatch_uid="outdoor_ads.facility_types")
 
         steps.register()
-        labels.register()
         actions.register()
         lawactions.register()
-        register_event("application.acceptance.accept", "application.accepted")
-        register_event("application.decision.grant", "application.decided")
-        register_event("application.decision.refuse", "application.decided")
-        register_sweeper(services.supplements_expire_due)
-        register_sweeper(services.renewals_deem_granted)
-        register_sweeper(services.expiry_reminders_send)
-        register_quote_finder("outdoor_ads", corrections.application_quotes)
 
     def home_sections(self, request: HttpRequest, role_codes: set[str]) -> list[dict[str, Any]]:
         from . import selectors

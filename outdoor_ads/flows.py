@@ -8,21 +8,19 @@ at any step before the decision.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow, lock
 
-from workflows.counties import county_by_pk
+from licensing.flows import LicenceFlowMixin
 from workflows.flowviews import StepView, View
 from workflows.sla.flow import SlaFlowMixin
 
 from .clocks import STEP_LIMITS
-from .models import Opinion, PermitProcess
+from .models import PermitProcess
 
 
-class PermitFlow(SlaFlowMixin, flow.Flow):
+class PermitFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
     """Outdoor-advertising permit"""
 
     process_class = PermitProcess
@@ -145,33 +143,3 @@ class PermitFlow(SlaFlowMixin, flow.Flow):
     refused = flow.End().Annotation(title=_("Permit refused"))
     not_accepted = flow.End().Annotation(title=_("Not accepted"))
     withdrawn = flow.End().Annotation(title=_("Withdrawn"))
-
-    def sla_subject(self, process: Any) -> Any:
-        return process.application
-
-    def sla_county(self, process: Any) -> Any:
-        return county_by_pk(process.application.county_id)
-
-    def start_application(self, activation: Any, *, application: Any) -> Any:
-        activation.process.application = application
-        return activation.process
-
-    def _reviewer_ids(self, task: Any) -> set[int]:
-        process = task.process.coerced
-        return set(
-            Opinion.objects.filter(
-                application_id=process.application_id, step__in=[Opinion.Step.REVIEW, Opinion.Step.COUNTERSIGN]
-            ).values_list("author_id", flat=True)
-        )
-
-    def not_the_first_reviewer(self, user: Any, task: Any) -> bool:
-        process = task.process.coerced
-        last_review = (
-            Opinion.objects.filter(application_id=process.application_id, step=Opinion.Step.REVIEW)
-            .order_by("-at", "-id")
-            .first()
-        )
-        return last_review is None or last_review.author_id != user.pk
-
-    def not_a_reviewer(self, user: Any, task: Any) -> bool:
-        return user.pk not in self._reviewer_ids(task)

@@ -152,14 +152,15 @@ def neighbour_hearing_record(
     *, party: AffectedParty, acting_user: User, decision: str, statement: str, received_on: dt.date
 ) -> NeighbourHearingRight:
     """Record a neighbour's own written hearing request or waiver, as received (ALL art. 47)."""
-    from . import services
+    from licensing.services import common
+
 
     application = party.application
     if not may_record_neighbour(acting_user, application):
         raise PermissionDenied(NEIGHBOUR_STAFF_ONLY)
     if not statement.strip():
         raise ValidationError({"statement": NEIGHBOUR_STATEMENT_REQUIRED})
-    application = services._lock_application(application)
+    application = common.lock_application(application)
     hearing = Hearing.objects.select_for_update(no_key=True).filter(application=application).first()
     if party.kind != AffectedParty.Kind.NEIGHBOUR or hearing is None:
         raise ValidationError({"party": NEIGHBOUR_NO_RIGHT})
@@ -200,7 +201,7 @@ def neighbour_hearing_record(
         obj=application,
         data={"party": party.pk, "received_on": received_on.isoformat()},
     )
-    services._tell_chiefs(application, told)
+    common.tell_chiefs(application, told)
     return right
 
 
@@ -208,11 +209,11 @@ def notices_issue(
     *, application: PermitApplication, hearing: Hearing, acting_user: User, reschedule_reason: str = ""
 ) -> list[Any]:
     """The 听证通知书 to the applicant and every 利害关系人; a reschedule supersedes the valid old ones."""
+    from licensing.services import common
     from workflows.documents.models import IssuedDocument
     from workflows.documents.selectors import documents_for
     from workflows.documents.services import document_supersede
 
-    from . import services
 
     if hearing.scheduled_for is None:
         raise ValidationError(RESCHEDULE_NOT_SCHEDULED)
@@ -236,10 +237,10 @@ def notices_issue(
             )
             for document in old
         ]
-    issued = [services._issue(application, "ad_hearing_schedule", acting_user, data)]
+    issued = [common.issue(application, "ad_hearing_schedule", acting_user, data)]
     for party in _neighbours(application):
         issued.append(
-            services._issue(
+            common.issue(
                 application, "ad_hearing_schedule", acting_user, {**data, "party": "neighbour"}, holder_name=party.name
             )
         )
@@ -251,15 +252,18 @@ def hearing_reschedule(
     *, application: PermitApplication, acting_user: User, hearing_date: dt.date, place: str, reason: str
 ) -> Hearing:
     """Move a scheduled hearing: a new notice, again at least 7 working days ahead, within the 20."""
-    from . import services
+    from licensing import selectors as kernel_selectors
+    from licensing.services import common, messages
+
+    from . import licence
 
     if not may_reschedule(acting_user, application):
         raise PermissionDenied(RESCHEDULE_STAFF_ONLY)
     if not reason.strip():
         raise ValidationError({"reason": RESCHEDULE_REASON_REQUIRED})
     if not place.strip():
-        raise ValidationError({"place": services.HEARING_PLACE_REQUIRED})
-    application = services._lock_application(application)
+        raise ValidationError({"place": messages.HEARING_PLACE_REQUIRED})
+    application = common.lock_application(application)
     hearing = Hearing.objects.select_for_update(no_key=True).filter(application=application).first()
     if (
         hearing is None
@@ -271,10 +275,10 @@ def hearing_reschedule(
     if hearing_date == hearing.scheduled_for and place.strip() == hearing.place:
         raise ValidationError(RESCHEDULE_NOTHING)
     today = clock.today()
-    earliest = services.hearing_earliest_date(today)
+    earliest = kernel_selectors.hearing_earliest_date(today)
     if hearing_date < earliest:
         raise ValidationError({"hearing_date": RESCHEDULE_TOO_SHORT % {"date": earliest.isoformat()}})
-    latest = services.hearing_latest_date(hearing)
+    latest = kernel_selectors.hearing_latest_date(hearing)
     if hearing_date > latest:
         raise ValidationError({"hearing_date": RESCHEDULE_BEYOND_WINDOW % {"date": latest.isoformat()}})
     previous = {"hearing_date": hearing.scheduled_for.isoformat(), "place": hearing.place}
@@ -284,16 +288,16 @@ def hearing_reschedule(
     hearing.scheduled_by = acting_user
     hearing.save(update_fields=["scheduled_for", "place", "notice_sent_on", "scheduled_by"])
     notices_issue(application=application, hearing=hearing, acting_user=acting_user, reschedule_reason=reason.strip())
-    services._tell_applicant(application, TOLD_RESCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
-    services._sms_neighbours(
+    common.tell_applicant(application, TOLD_RESCHEDULED, f"{hearing_date.isoformat()} {hearing.place}")
+    common.sms_neighbours(
         application,
         _neighbours(application),
-        services.NEIGHBOUR_HEARING_DATE_SMS_TEXT,
+        licence.NEIGHBOUR_HEARING_DATE_SMS_TEXT,
         date=hearing_date.isoformat(),
         place=hearing.place,
     )
     data = {"hearing_date": hearing_date.isoformat(), "place": hearing.place, "previous": previous}
-    services._record_opinion(
+    common.record_opinion(
         application=application,
         step=Opinion.Step.HEARING,
         decision="rescheduled",

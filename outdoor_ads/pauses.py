@@ -95,9 +95,9 @@ def pause_start(
     *, application: PermitApplication, acting_user: User, kind: str, reason: str, expected_working_days: int
 ) -> ReviewPause:
     """Start a special procedure: the decision clock pauses and the applicant is told in writing."""
+    from licensing.services import common
     from workflows.sla.services import clock_pause
 
-    from . import services
 
     if not may_pause(acting_user, application):
         raise PermissionDenied(PAUSE_STAFF_ONLY)
@@ -107,13 +107,13 @@ def pause_start(
         raise ValidationError({"reason": PAUSE_REASON_REQUIRED})
     if not 1 <= expected_working_days <= MAX_EXPECTED_WORKING_DAYS:
         raise ValidationError({"expected_working_days": PAUSE_LENGTH_INVALID % {"max": MAX_EXPECTED_WORKING_DAYS}})
-    application = services._lock_application(application)
+    application = common.lock_application(application)
     _require_under_review(application)
     running = running_pause(application)
     if running is not None:
         since = timezone.localtime(running.started_at).date().isoformat()
         raise ValidationError(PAUSE_ALREADY_RUNNING % {"procedure": running.get_kind_display(), "date": since})
-    item = services.overall_clock(application)
+    item = common.overall_clock(application)
     if item is None:
         raise ValidationError(PAUSE_NOT_UNDER_REVIEW)
     if item.is_paused:
@@ -138,7 +138,7 @@ def pause_start(
         started_by=acting_user,
         clock_pause=clock_pause_row,
     )
-    services._issue(
+    common.issue(
         application,
         "ad_pause_notice",
         acting_user,
@@ -150,7 +150,7 @@ def pause_start(
             "expected_until": calendar.add_working_days(today, expected_working_days).isoformat(),
         },
     )
-    services._tell_applicant(application, TOLD_PAUSED, f"{procedure}：{reason}")
+    common.tell_applicant(application, TOLD_PAUSED, f"{procedure}：{reason}")
     audit.record(
         actor=acting_user,
         action="application.pause.start",
@@ -164,15 +164,15 @@ def pause_start(
 @transaction.atomic
 def pause_stop(*, application: PermitApplication, acting_user: User, outcome: str) -> ReviewPause:
     """End the running special procedure: the decision clock runs again from the next working day."""
+    from licensing.services import common
     from workflows.sla.services import clock_resume
 
-    from . import services
 
     if not may_pause(acting_user, application):
         raise PermissionDenied(PAUSE_STAFF_ONLY)
     if not outcome.strip():
         raise ValidationError({"outcome": PAUSE_OUTCOME_REQUIRED})
-    application = services._lock_application(application)
+    application = common.lock_application(application)
     pause = (
         ReviewPause.objects.select_for_update(no_key=True)
         .filter(application=application, ended_at__isnull=True)
@@ -180,7 +180,7 @@ def pause_stop(*, application: PermitApplication, acting_user: User, outcome: st
     )
     if pause is None:
         raise ValidationError(PAUSE_NOT_RUNNING)
-    item = services.overall_clock(application)
+    item = common.overall_clock(application)
     # Resume only the clock's pause this procedure opened (a decision may already have closed it).
     ours = item is not None and item.pauses.filter(pk=pause.clock_pause_id, ended_at__isnull=True).exists()
     if item is not None and ours:
@@ -190,7 +190,7 @@ def pause_stop(*, application: PermitApplication, acting_user: User, outcome: st
     pause.outcome = outcome.strip()
     pause.save(update_fields=["ended_at", "ended_by", "outcome"])
     if item is not None:
-        services._tell_applicant(application, TOLD_RESUMED % {"date": item.due_date.isoformat()}, pause.outcome)
+        common.tell_applicant(application, TOLD_RESUMED % {"date": item.due_date.isoformat()}, pause.outcome)
     audit.record(
         actor=acting_user,
         action="application.pause.stop",

@@ -6,190 +6,32 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from workflows import audit, clock
+from licensing import selectors as kernel
+from licensing.selectors import (  # noqa: F401 - the application page reads the kernel
+    TIMELINE_LABELS,
+    application_context,
+    current_step,
+    open_tasks,
+    overall_clock_of,
+    parties_shown,
+    timeline,
+)
+from workflows import clock
 from workflows.jurisdiction import visible
 from workflows.roles import has_role
 
-from .models import FacilityType, FollowUp, Hearing, Permit, PermitApplication, PermitProcess, PermitRequest, Rating
+from .models import FacilityType, FollowUp, Permit, PermitApplication, PermitRequest, Rating
 
 STAFF_ROLES = {"clerk", "reviewer", "surveyor", "chief", "supervisor", "leader", "admin"}
-
-# Timeline labels for the audit actions of an application (what the applicant and staff read).
-TIMELINE_LABELS = {
-    "application.submit": gettext_lazy("Application submitted online"),
-    "application.acceptance.accept": gettext_lazy("Accepted"),
-    "application.acceptance.supplement": gettext_lazy("Supplementary materials requested (one-time notice)"),
-    "application.acceptance.refuse": gettext_lazy("Not accepted"),
-    "application.supplement.answer": gettext_lazy("Supplementary materials submitted"),
-    "application.supplement.expired": gettext_lazy("No supplement in time: treated as withdrawn"),
-    "application.review.recommend_grant": gettext_lazy("Reviewed: recommends granting"),
-    "application.review.recommend_refuse": gettext_lazy("Reviewed: recommends refusing"),
-    "application.countersign.agree": gettext_lazy("Review countersigned"),
-    "application.countersign.disagree": gettext_lazy("Countersign refused: back to review"),
-    "application.survey.conforms": gettext_lazy("Site surveyed: conforms"),
-    "application.survey.deviates": gettext_lazy("Site surveyed: deviates"),
-    "application.hearing.request": gettext_lazy("Hearing requested by the applicant"),
-    "application.hearing.open": gettext_lazy("Hearing notice issued; the time limit is paused"),
-    "application.neighbours.notify": gettext_lazy("Applicant and neighbours told; statements awaited"),
-    "application.statement.applicant": gettext_lazy("Statement of the applicant recorded"),
-    "application.statement.neighbour": gettext_lazy("Statement of a neighbour recorded"),
-    "application.hearing.scheduled": gettext_lazy("Hearing scheduled"),
-    "application.hearing.held": gettext_lazy("Hearing held"),
-    "application.hearing.waived": gettext_lazy("Hearing waived"),
-    "application.decision.grant": gettext_lazy("Permit granted"),
-    "application.decision.refuse": gettext_lazy("Permit refused"),
-    "application.deliver": gettext_lazy("Permit delivered"),
-    "application.withdraw": gettext_lazy("Withdrawn by the applicant"),
-    "application.extend": gettext_lazy("Statutory time limit extended by 10 working days"),
-    "application.rate.very_satisfied": gettext_lazy("Rated: very satisfied"),
-    "application.rate.satisfied": gettext_lazy("Rated: satisfied"),
-    "application.rate.basic": gettext_lazy("Rated: basically satisfied"),
-    # Ratings given on the former three-level scale keep their audit code.
-    "application.rate.fair": gettext_lazy("Rated: fairly satisfied"),
-    "application.rate.unsatisfied": gettext_lazy("Rated: unsatisfied"),
-    "application.rate.very_unsatisfied": gettext_lazy("Rated: very unsatisfied"),
-    "followup.resolve": gettext_lazy("Rating followed up"),
-}
 
 
 def application_list(*, user: Any) -> QuerySet[PermitApplication]:
     return visible(user, PermitApplication).select_related("county", "applicant")
 
 
-def timeline(application: PermitApplication) -> list[dict[str, Any]]:
-    entries = []
-    for entry in audit.history(application):
-        label = TIMELINE_LABELS.get(entry.action)
-        if label is None:
-            continue
-        entries.append({"at": entry.at, "label": str(label), "actor": entry.actor_name, "reason": entry.reason})
-    return entries
-
-
-def open_tasks(application: PermitApplication) -> QuerySet[Any]:
-    return Task.objects.filter(
-        process__permitprocess__application=application, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).select_related("owner")
-
-
-def current_step(application: PermitApplication) -> str:
-    titles = [str(task.flow_task.task_title) for task in open_tasks(application)]
-    return ", ".join(titles)
-
-
-def application_context(*, application: PermitApplication, user: Any) -> dict[str, Any]:
-    """Everything an application page or a step page shows about the application."""
-    process = PermitProcess.objects.filter(application=application).first()
-    is_owner = application.applicant_id == getattr(user, "pk", None)
-    applicant = application.applicant
-    permit = Permit.objects.filter(application=application).first()
-    rating = getattr(application, "rating", None) if hasattr(application, "rating") else None
-    from workflows.documents.selectors import documents_for
-    from workflows.sla.selectors import clocks_for
-
-    from .clocks import OVERALL
-
-    hearing = Hearing.objects.filter(application=application).first()
-    clocks = list(clocks_for(application))
-    overall = [c for c in clocks if c.rule.code == OVERALL]
-    return {
-        "application": application,
-        "overall_clock": overall[-1] if overall else None,
-        "step_clocks": [c for c in clocks if c.rule.code != OVERALL],
-        "documents": list(documents_for(application)),
-        "process": process,
-        "is_owner": is_owner,
-        "applicant_phone": application.contact_phone if is_owner else _mask_phone(application.contact_phone),
-        "applicant_name": applicant.display_name,
-        "attachments": list(application.attachments.all()),
-        "opinions": list(application.opinions.select_related("author")),
-        "timeline": timeline(application),
-        "open_tasks": list(open_tasks(application)),
-        "permit": permit,
-        "rating": rating,
-        "requirement_titles": _requirement_titles(application),
-        "hearing": hearing,
-        "parties": parties_shown(application=application, user=user),
-        "statement_period_open": _statement_period_open(application),
-        "hearing_latest": _hearing_latest(hearing),
-        "may_request_hearing": is_owner and _may_request_hearing(application, process, hearing),
-    }
-
-
-def parties_shown(*, application: PermitApplication, user: Any) -> list[dict[str, Any]]:
-    """Neighbours' phones are personal data: only the reviewer who entered them sees them whole."""
-    from workflows.masking import mask_phone
-
-    from .services import statement_period_open
-
-    period_open = statement_period_open(application)
-    may_record_neighbours = bool(getattr(user, "has_perm", None) and user.has_perm("outdoor_ads.review_permit"))
-    shown = []
-    for party in application.affected_parties.all():
-        if party.kind == party.Kind.APPLICANT:
-            may_record = application.applicant_id == getattr(user, "pk", None)
-        else:
-            may_record = may_record_neighbours
-        shown.append(
-            {
-                "party": party,
-                "phone": party.phone if party.entered_by_id == getattr(user, "pk", None) else mask_phone(party.phone),
-                "may_record": period_open and may_record and party.statement_at is None,
-            }
-        )
-    return shown
-
-
-def _statement_period_open(application: PermitApplication) -> bool:
-    from .services import statement_period_open
-
-    return statement_period_open(application)
-
-
-def _hearing_latest(hearing: Hearing | None) -> Any:
-    from .services import hearing_latest_date
-
-    return hearing_latest_date(hearing) if hearing is not None else None
-
-
-def _may_request_hearing(application: PermitApplication, process: Any, hearing: Hearing | None) -> bool:
-    if not application.is_open:
-        return False
-    if hearing is not None and application.status == PermitApplication.Status.HEARING:
-        waiting = hearing.requested_on is None and hearing.scheduled_for is None
-        return waiting and clock.today() <= hearing.request_deadline
-    return not application.hearing_requested and not (process and process.countersigned)
-
-
-def _requirement_titles(application: PermitApplication) -> dict[str, str]:
-    from .services import requirement_titles
-
-    return requirement_titles(application)
-
-
-def _mask_phone(value: str) -> str:
-    from workflows.masking import mask_phone
-
-    return mask_phone(value)
-
-
-def overall_clock_of(application: PermitApplication) -> Any:
-    from workflows.sla.selectors import clocks_for
-
-    from .clocks import OVERALL
-
-    return clocks_for(application).filter(rule__code=OVERALL).order_by("-id").first()
-
-
 def lookup(*, number: str, code: str) -> PermitApplication | None:
-    application = PermitApplication.objects.filter(number=number.strip()).first()
-    if application is None or not application.lookup_code or application.lookup_code != code.strip().upper():
-        return None
-    return application
+    return kernel.lookup(model=PermitApplication, number=number, code=code)  # type: ignore[no-any-return]
 
 
 def permit_list(*, user: Any) -> QuerySet[Permit]:

@@ -6,7 +6,7 @@ permissions of their steps here, so who-may-do-what is read in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +129,19 @@ ROLES: dict[str, Role] = {
 
 
 ROLE_MEMO = "_xiuhua_role_groups"
+
+
+def register_role(role: Role) -> Role:
+    """A process app's own role (AppConfig.ready); ``sync_roles`` makes its group."""
+    ROLES[role.code] = role
+    return role
+
+
+def add_role_permissions(code: str, *permissions: str) -> None:
+    """A process app gives an existing role the permissions of its steps (AppConfig.ready)."""
+    role = ROLES[code]
+    missing = tuple(p for p in permissions if p not in role.permissions)
+    ROLES[code] = replace(role, permissions=(*role.permissions, *missing))
 
 
 def roles_of(user: object) -> list[Role]:

@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "workflows",
     "workflows.sla",
     "workflows.documents",
+    "licensing",
     "outdoor_ads",
+    "construction_waste",
     "illegal_building",
 ]
 

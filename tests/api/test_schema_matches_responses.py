@@ -99,7 +99,7 @@ def undeclared(value: Any, schema: dict[str, Any], document: dict[str, Any], whe
 
 @pytest.fixture
 def something_of_everything(demo_users: Any) -> None:
-    """An accepted application (with its acceptance notice) and a reported case."""
+    """An accepted application (with its acceptance notice), a reported case and a waste disposal application."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.illegal_building.helpers import png_bytes
@@ -116,6 +116,12 @@ def something_of_everything(demo_users: Any) -> None:
          "photos": [SimpleUploadedFile("site.png", png_bytes(), content_type="image/png")]},
     )
     assert reported.status_code == 201, reported.content
+    from tests.construction_waste.support import waste_data, with_materials
+
+    waste = token_client("applicant").post(
+        "/api/waste-permits/", with_materials(waste_data(), as_list=False), format="multipart"
+    )
+    assert waste.status_code == 201, waste.content
     documents_render_pending()
 
 
@@ -124,6 +130,7 @@ def _ids(client: Any) -> dict[str, list[int]]:
     permits = [p["id"] for p in client.get("/api/permits/").json()["results"]]
     cases = [c["id"] for c in client.get("/api/cases/").json()["results"]]
     tasks = [t["id"] for t in client.get("/api/tasks/").json()["results"]]
+    waste = [w["id"] for w in client.get("/api/waste-permits/").json()["results"]]
     links = []
     for pk in permits:
         links += client.get(f"/api/permits/{pk}/").json()["documents"]
@@ -131,7 +138,7 @@ def _ids(client: Any) -> dict[str, list[int]]:
         links += client.get(f"/api/cases/{pk}/").json()["documents"]
     # The id as a client finds it: in the document's absolute download URL.
     documents = [int(re.findall(r"/documents/(\d+)/pdf/", d["download_url"])[0]) for d in links if d["download_url"]]
-    return {"permits": permits, "cases": cases, "task_id": tasks, "documents": documents}
+    return {"permits": permits, "cases": cases, "task_id": tasks, "documents": documents, "waste-permits": waste}
 
 
 def _parameters(path: str, ids: dict[str, list[int]]) -> list[dict[str, Any]]:

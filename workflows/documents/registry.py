@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 
 ADS = "ads"
 CASES = "cases"
+WASTE = "waste"
+# Processes whose documents are licences: the public verification page shows where they apply.
+LICENCES = (ADS, WASTE)
 
 @dataclass(frozen=True)
 class DocumentKind:
@@ -50,6 +53,8 @@ class DocumentKind:
 
 
 _AD_BASE = ("application_number", "facility_type", "address")
+_WASTE_BASE = ("application_number", "project_name", "address")
+_WASTE_PERMIT = ("waste_kind", "volume", "transport_company", "vehicles", "route", "disposal_site")
 _CASE_DECISION = ("case_number", "party_address", "address", "facts", "evidence", "legal_basis", "deadline")
 
 _KIND_LIST = [
@@ -153,6 +158,78 @@ _KIND_LIST = [
         process=ADS,
         issuing_roles=("chief",),
         required=(*_AD_BASE, "submitted_on", "reasons"),
+        rights_notice=True,
+    ),
+    # --- construction-waste disposal approvals (城市建筑垃圾处置核准) ---
+    DocumentKind(
+        code="waste_acceptance",
+        title="受理通知书",
+        number_code="建垃受",
+        process=WASTE,
+        issuing_roles=("clerk", "chief"),
+        required=(*_WASTE_BASE, "submitted_on", "accepted_on", "due_on"),
+        optional=("statutory_due_on", "materials_complete_on"),
+    ),
+    DocumentKind(
+        code="waste_supplement",
+        title="补正材料通知书",
+        number_code="建垃补",
+        process=WASTE,
+        issuing_roles=("clerk", "chief"),
+        required=(*_WASTE_BASE, "submitted_on", "missing_items", "supplement_deadline"),
+    ),
+    DocumentKind(
+        code="waste_refuse_acceptance",
+        title="不予受理通知书",
+        number_code="建垃不受",
+        process=WASTE,
+        issuing_roles=("clerk", "chief"),
+        required=(*_WASTE_BASE, "submitted_on", "reason", "competent_authority"),
+        rights_notice=True,
+    ),
+    DocumentKind(
+        code="waste_hearing_notice",
+        title="听证告知书",
+        number_code="建垃听",
+        process=WASTE,
+        issuing_roles=("chief", "waste_reviewer"),
+        required=(*_WASTE_BASE, "hearing_reason", "request_deadline"),
+        optional=("contact", "party"),
+    ),
+    DocumentKind(
+        code="waste_extension",
+        title="延长审查期限告知书",
+        number_code="建垃延",
+        process=WASTE,
+        issuing_roles=("leader",),
+        required=(*_WASTE_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
+    ),
+    DocumentKind(
+        code="waste_grant",
+        title="准予行政许可决定书",
+        number_code="建垃许",
+        process=WASTE,
+        issuing_roles=("chief",),
+        required=(*_WASTE_BASE, *_WASTE_PERMIT),
+        optional=("permit_number", "reasons", "conditions"),
+        has_validity=True,
+    ),
+    DocumentKind(
+        code="waste_permit",
+        title="城市建筑垃圾处置核准证",
+        number_code="建垃证",
+        process=WASTE,
+        issuing_roles=("chief",),
+        required=(*_WASTE_BASE, *_WASTE_PERMIT),
+        has_validity=True,
+    ),
+    DocumentKind(
+        code="waste_refusal",
+        title="不予行政许可决定书",
+        number_code="建垃不许",
+        process=WASTE,
+        issuing_roles=("chief",),
+        required=(*_WASTE_BASE, "submitted_on", "reasons"),
         rights_notice=True,
     ),
     # --- illegal-construction cases (domain §3) ---

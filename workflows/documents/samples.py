@@ -24,6 +24,20 @@ _AD = {
     "facility_type": "墙面招牌",
     "address": "昭阳区珠泉路88号星辰大厦东立面",
 }
+_WASTE_COMPANY = "昭通青禾置业有限公司"
+_WASTE = {
+    "application_number": "JZ2026530602000007",
+    "project_name": "昭阳区青禾路安置房二期工程",
+    "address": "昭阳区青禾路与望江街交叉口东北角",
+}
+_WASTE_PERMIT = {
+    "waste_kind": "工程渣土",
+    "volume": "12000.0立方米",
+    "transport_company": "昭通远驰渣土运输有限公司",
+    "vehicles": "云C·D3821、云C·D3822",
+    "route": "青禾路—望江街—凤霞路—北郊消纳场",
+    "disposal_site": "昭阳区北郊建筑垃圾消纳场",
+}
 _CASE = {"case_number": "ZYWJ2026-0042", "address": "昭阳区太平街道凤凰村三社17号屋顶"}
 _OFFICERS = ["甘立峰（执法证号：云530602-10021）", "习南星（执法证号：云530602-10022）"]
 _BASIS = "《中华人民共和国城乡规划法》第四十条第一款、第六十四条"
@@ -136,6 +150,62 @@ SAMPLES: dict[str, Sample] = {
                 "设施遮挡相邻建筑采光窗口",
             ],
         },
+    ),
+    "waste_acceptance": Sample(
+        _WASTE_COMPANY,
+        {**_WASTE, "submitted_on": "2026-03-02", "accepted_on": "2026-03-04", "due_on": "2026-03-18"},
+    ),
+    "waste_supplement": Sample(
+        _WASTE_COMPANY,
+        {
+            **_WASTE,
+            "submitted_on": "2026-03-02",
+            "supplement_deadline": "2026-03-16",
+            "missing_items": ["建筑垃圾消纳场所同意受纳的证明"],
+        },
+    ),
+    "waste_refuse_acceptance": Sample(
+        _WASTE_COMPANY,
+        {
+            **_WASTE,
+            "submitted_on": "2026-03-02",
+            "reason": "申请处置的为危险废物，不属于建筑垃圾处置核准事项",
+            "competent_authority": "昭通市生态环境局",
+        },
+    ),
+    "waste_hearing_notice": Sample(
+        _WASTE_COMPANY,
+        {
+            **_WASTE,
+            "hearing_reason": "运输路线途经居民区，可能直接关系沿线居民的重大利益",
+            "request_deadline": "2026-03-13",
+        },
+    ),
+    "waste_extension": Sample(
+        _WASTE_COMPANY,
+        {
+            **_WASTE,
+            "accepted_on": "2026-03-04",
+            "extension_days": 10,
+            "reason": "需核查消纳场所的剩余容量",
+            "new_due_on": "2026-04-15",
+        },
+    ),
+    "waste_grant": Sample(
+        _WASTE_COMPANY,
+        {**_WASTE, **_WASTE_PERMIT, "permit_number": "昭住建建垃证〔2026〕3号"},
+        valid_from=dt.date(2026, 3, 20),
+        valid_until=dt.date(2029, 3, 19),
+    ),
+    "waste_permit": Sample(
+        _WASTE_COMPANY,
+        {**_WASTE, **_WASTE_PERMIT},
+        valid_from=dt.date(2026, 3, 20),
+        valid_until=dt.date(2029, 3, 19),
+    ),
+    "waste_refusal": Sample(
+        _WASTE_COMPANY,
+        {**_WASTE, "submitted_on": "2026-03-02", "reasons": ["申报的消纳场所已无剩余受纳容量"]},
     ),
     "case_site_inspection": Sample(
         _PERSON,

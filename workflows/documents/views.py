@@ -14,7 +14,7 @@ from workflows.security import same_origin_preview
 
 from .authorities import site_authority_name
 from .models import IssuedDocument
-from .registry import ADS, KINDS
+from .registry import KINDS, LICENCES
 
 # Seconds after which the "not ready yet" page reloads itself (and Retry-After for API clients).
 NOT_READY_RETRY_SECONDS = 3
@@ -64,7 +64,7 @@ def verify_presentation(document: IssuedDocument, *, kind: Any, has_validity: bo
         if document.valid_until < clock.today():
             status = "expired"
     data = document.data or {}
-    is_permit = bool(kind and kind.process == ADS)
+    is_permit = bool(kind and kind.process in LICENCES)
     # Where a permitted facility stands is what the public checks; an enforcement document's
     # address is a person's property, and stays off the public page.
     public_place = is_permit and not document.holder_is_person

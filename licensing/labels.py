@@ -1,4 +1,4 @@
-"""The permit app's codes in words: audit actions and step decisions (registered at start-up)."""
+"""The licensing kernel's codes in words: audit actions and step decisions (registered at start-up)."""
 
 from __future__ import annotations
 
