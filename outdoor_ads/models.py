@@ -11,6 +11,7 @@ from viewflow.workflow.models import Process
 from workflows import clock
 from workflows.flowviews import SubjectProcessMixin
 from workflows.jurisdiction import Jurisdictional
+from workflows.masking import mask_name
 
 
 class FacilityType(models.Model):
@@ -158,9 +159,12 @@ class PermitApplication(Jurisdictional):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def worklist_summary(self) -> str:
-        return f"{self.applicant.display_name} · {self.address}"
+    def worklist_summary_for(self, user: Any) -> str:
+        applicant = self.applicant
+        name = applicant.display_name
+        if applicant.kind != applicant.Kind.COMPANY and applicant.pk != getattr(user, "pk", None):
+            name = mask_name(name)  # an individual's name is personal data
+        return f"{name} · {self.address}"
 
     @property
     def area(self) -> Decimal:
