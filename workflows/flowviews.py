@@ -474,7 +474,8 @@ class JurisdictionFlowAppViewset(FlowAppViewset):
         Called by the template only when the menu is drawn, by the same predicate as the lists.
         """
         user = request.user
-        if not self._flow_class.instance.has_view_permission(user):
+        # The viewset's own permission (an app may widen the flow's, e.g. every enforcement role).
+        if not self.has_view_permission(user):
             return {"user_inbox": Task.objects.none(), "user_queue": Task.objects.none()}
         inbox = inbox_tasks(user, self._flow_class)
         queue = queue_tasks(user, self._flow_class)

@@ -46,7 +46,7 @@ def home_tiles(*, user: Any, site: Any) -> list[Tile]:
                 continue
     for viewset in _flow_viewsets(site):
         flow_class = viewset._flow_class
-        if not flow_class.instance.has_view_permission(user):
+        if not viewset.has_view_permission(user):  # the app's permission, as for its menu
             continue
         title = flow_class.process_title
         # Only tasks on subjects the user may see: a county's staff never count another county's.

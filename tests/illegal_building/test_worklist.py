@@ -79,3 +79,19 @@ def test_case_queue_filters_by_text_county_and_sorts_by_due_date_descending(
     assert newer.report_number in latest_first[0] and older.report_number in latest_first[1]
     lights = [client.get(f"/cases/queue/?light={light}").content.decode() for light in ("green", "yellow", "red")]
     assert sum(older.report_number in html for html in lights) == 1
+
+
+def test_officers_menu_and_workbench_count_the_case_queue_per_light(
+    client_as: Callable[[str], Client], cases: tuple[Case, Case]
+) -> None:
+    older, newer = cases
+    client = client_as("officer")
+    html = client.get("/cases/queue/").content.decode()
+    assert re.search(r'data-testid="queue-count">2<', html)
+    lights = re.search(r'data-testid="queue-lights"[^>]*>(.*?)</div>', html, flags=re.S)
+    assert lights is not None
+    counted = [int(n) for n in re.findall(r'data-light="\w+"[^>]*>.*?</span> (\d+)</a>', lights.group(1))]
+    assert sum(counted) == 2
+    home = client.get("/workbench/").content.decode()
+    assert re.search(r'data-tile="queue-case[^"]*".*?data-testid="tile-count">2<', home, flags=re.S)
+    assert older.report_number in home and newer.report_number in home

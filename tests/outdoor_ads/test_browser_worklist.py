@@ -124,3 +124,29 @@ def test_clerks_queue_shows_number_applicant_due_date_and_light_sorted_by_due_da
         page.goto(f"{live_server.url}/permit/queue/")
         expect(table.locator("tbody tr")).to_have_count(2)
         context.close()
+
+
+def test_workbench_lists_the_most_urgent_work_and_fits_a_phone(
+    live_server: Any, demo_users: dict[str, Any], applications: list[Any]
+) -> None:
+    from tests.workflows.test_browser_screens import PHONE, no_horizontal_scroll, wide_elements
+
+    oldest, middle, newest = applications
+    with browser() as chromium:
+        context = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        login(page, live_server.url, "clerk")
+        page.goto(f"{live_server.url}/workbench/")
+        work = page.locator('[data-testid="home-worklist"] tbody tr')
+        expect(work).to_have_count(3)
+        numbers = [work.nth(i).locator('[data-col="number"]').inner_text().strip() for i in range(3)]
+        assert numbers == [oldest.number, middle.number, newest.number]
+        assert work.first.locator('[data-col="due"] [data-light]').get_attribute("data-light") == "yellow"
+        tile = page.locator('[data-tile="queue-permit"]')
+        expect(tile.locator('[data-testid="tile-count"]')).to_have_text("3")
+        expect(tile.locator('[data-testid="tile-lights"] [data-light="green"]')).to_be_visible()
+        assert no_horizontal_scroll(page), wide_elements(page)
+        page.goto(f"{live_server.url}/permit/queue/")
+        expect(page.locator("table.vf-list__table tbody tr")).to_have_count(3)
+        assert no_horizontal_scroll(page), wide_elements(page)
+        context.close()
