@@ -60,10 +60,6 @@ class PermitApplication(LicenceApplication):
         verbose_name_plural = _("waste disposal applications")
 
     @property
-    def worklist_summary(self) -> str:
-        return f"{self.applicant.display_name} · {self.project_name}"
-
-    @property
     def address(self) -> str:
         return self.project_address
 

@@ -7,6 +7,7 @@ so the file shows what was known and done at each moment (APL art. 47).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -107,9 +108,9 @@ class Case(Jurisdictional):
     def __str__(self) -> str:
         return self.case_number or self.report_number
 
-    @property
-    def worklist_summary(self) -> str:
-        return " · ".join(part for part in (self.party_name, self.address) if part)
+    def worklist_summary_for(self, user: Any) -> str:
+        # The party is never the account that owns the case (its reporter): masked for everyone.
+        return " · ".join(part for part in (self.public_party_name, self.address) if part)
 
     @property
     def masked_party_id_number(self) -> str:

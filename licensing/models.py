@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows import clock
 from workflows.flowviews import SubjectProcessMixin
 from workflows.jurisdiction import Jurisdictional
+from workflows.masking import mask_name
 
 
 class LicenceApplication(Jurisdictional):
@@ -84,6 +85,14 @@ class LicenceApplication(Jurisdictional):
 
     def __str__(self) -> str:
         return self.number
+
+    def worklist_summary_for(self, user: Any) -> str:
+        """Who and where for the work lists: an individual's name is personal data, masked but for its owner."""
+        applicant = self.applicant
+        name = applicant.display_name
+        if applicant.kind != applicant.Kind.COMPANY and applicant.pk != getattr(user, "pk", None):
+            name = mask_name(name)
+        return f"{name} · {getattr(self, 'address', '')}"
 
     @property
     def is_open(self) -> bool:

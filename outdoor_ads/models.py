@@ -111,9 +111,8 @@ class PermitApplication(LicenceApplication):
         verbose_name = _("permit application")
         verbose_name_plural = _("permit applications")
 
-    @property
-    def worklist_summary(self) -> str:
-        return f"{self.applicant.display_name} · {self.address}"
+    def __str__(self) -> str:
+        return self.number
 
     @property
     def area(self) -> Decimal:

@@ -19,11 +19,13 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def browser() -> Iterator[Any]:
+def browser(*, extra_args: tuple[str, ...] = ()) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+        )
         try:
             yield instance
         finally:

@@ -499,14 +499,19 @@ class JurisdictionFlowAppViewset(FlowAppViewset):
     dashboard_view_class = _VisibleDashboardView
 
     def get_context_data(self, request: HttpRequest) -> dict[str, Any]:
-        """The menu's counts: two COUNT queries by the same predicate as the lists."""
+        """The menu's counts: inbox and queue in all and per light, one aggregate query each.
+
+        Called by the template only when the menu is drawn, by the same predicate as the lists.
+        """
         user = request.user
-        if not self._flow_class.instance.has_view_permission(user):
+        # The viewset's own permission (an app may widen the flow's, e.g. every enforcement role).
+        if not self.has_view_permission(user):
             return {"user_inbox": Task.objects.none(), "user_queue": Task.objects.none()}
+        inbox = inbox_tasks(user, self._flow_class)
         queue = queue_tasks(user, self._flow_class)
         return {
-            "user_inbox": inbox_tasks(user, self._flow_class),
+            "user_inbox": inbox,
             "user_queue": queue,
-            # Called by the template only when the menu is drawn: one aggregate query.
+            "inbox_lights": lambda: light_counts(inbox),
             "queue_lights": lambda: light_counts(queue),
         }

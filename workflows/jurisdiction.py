@@ -51,7 +51,11 @@ class Jurisdictional(models.Model):
 
     @property
     def worklist_summary(self) -> str:
-        """One line saying who and where, for the work lists (overridden per subject)."""
+        """One line saying who and where, for the work lists, natural persons' names masked."""
+        return self.worklist_summary_for(None)
+
+    def worklist_summary_for(self, user: Any) -> str:
+        """The summary as ``user`` sees it: personal data in full only for its owner (overridden per subject)."""
         return ""
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import generic
 
 from . import clock
-from .home import home_tiles
+from .home import home_tiles, most_urgent_work
 from .models import ServiceHeartbeat
 from .roles import roles_of
 
@@ -36,6 +36,7 @@ class HomeView(generic.TemplateView):
                 "role_codes": codes,
                 "sections": sections,
                 "tiles": home_tiles(user=user, site=site),
+                "worklist": most_urgent_work(user=user),
                 "today": clock.today(),
             }
         )

@@ -83,12 +83,14 @@ def _light_q(light: str, today: Any) -> Q:
 
 
 def light_counts(qs: QuerySet[Any]) -> dict[str, int]:
-    """Tasks of ``qs`` per light of their open step clock, in one aggregate query."""
+    """Tasks of ``qs`` in all (``total``) and per light of their open step clock: one aggregate query."""
     from workflows.sla.models import Light
 
     today = clock.today()
     lights = (Light.RED, Light.YELLOW, Light.GREEN)
-    counts = qs.order_by().aggregate(**{lt.value: Count("pk", filter=_light_q(lt.value, today)) for lt in lights})
+    counts = qs.order_by().aggregate(
+        total=Count("pk"), **{lt.value: Count("pk", filter=_light_q(lt.value, today)) for lt in lights}
+    )
     return {key: int(value or 0) for key, value in counts.items()}
 
 
@@ -128,6 +130,73 @@ class WorkListFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{path[0]}county": value})
 
 
+def _summary(task: Any, user: Any) -> str:
+    """Who and where: the subject masks a natural person's name unless ``user`` owns the subject."""
+    subject = _subject(task)
+    if subject is None:
+        return ""
+    summary_for = getattr(subject, "worklist_summary_for", None)
+    return str(summary_for(user) if summary_for is not None else getattr(subject, "worklist_summary", "") or "")
+
+
+def number_link(task: Any) -> Any:
+    subject = _subject(task)
+    url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+    return format_html('<a href="{}">{}</a>', url, str(subject) if subject is not None else f"#{task.process_id}")
+
+
+def assignee_name(task: Any) -> str:
+    owner = task.owner
+    return str(getattr(owner, "display_name", owner)) if owner is not None else ""
+
+
+def due_badge(task: Any) -> Any:
+    item = _clock_of(task)
+    if item is None:
+        return ""
+    return format_html(
+        '<span class="light light-{}" data-light="{}" title="{}">●</span> {}',
+        item.light,
+        item.light,
+        item.get_light_display(),
+        item.due_date.isoformat(),
+    )
+
+
+def working_days_left(task: Any) -> Any:
+    item = _clock_of(task)
+    if item is None or item.stopped_at is not None:
+        return ""
+    return item.working_days_left  # negative once overdue
+
+
+def claim_or_release(task: Any, user: Any) -> Any:
+    """Claim from the queue, release from the inbox: links to viewflow's confirmation pages."""
+    if task.status == STATUS.NEW and task.owner_id is None:
+        return format_html('<a href="{}" data-action="claim">{}</a>', task.reverse("assign"), _("Claim"))
+    if task.status == STATUS.ASSIGNED and task.owner_id == user.pk:
+        return format_html('<a href="{}" data-action="release">{}</a>', task.reverse("unassign"), _("Release"))
+    return ""
+
+
+def worklist_rows(tasks: Any, *, user: Any) -> list[dict[str, Any]]:
+    """The work-list columns of already decorated tasks, for pages other than viewflow's lists."""
+    return [
+        {
+            "task": task,
+            "process": task.flow_task.flow_class.process_title,
+            "number": number_link(task),
+            "subject": _summary(task, user),
+            "step": str(task.title),
+            "assignee": assignee_name(task),
+            "due": due_badge(task),
+            "days_left": working_days_left(task),
+            "action": claim_or_release(task, user),
+        }
+        for task in tasks
+    ]
+
+
 class WorkListColumns:
     """Columns and filters for a flow's inbox, queue and archive (mixed into viewflow's list views)."""
 
@@ -147,15 +216,12 @@ class WorkListColumns:
         return [f"{prefix}{name}" for name in getattr(model, "worklist_search", ())] or None
 
     def business_key(self, task: Any) -> Any:
-        subject = _subject(task)
-        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
-        return format_html('<a href="{}">{}</a>', url, str(subject) if subject is not None else f"#{task.process_id}")
+        return number_link(task)
 
     business_key.short_description = _("Number")  # type: ignore[attr-defined]
 
     def subject_summary(self, task: Any) -> str:
-        subject = _subject(task)
-        return str(getattr(subject, "worklist_summary", "") or "")
+        return _summary(task, self.request.user)
 
     subject_summary.short_description = _("Subject")  # type: ignore[attr-defined]
 
@@ -165,40 +231,22 @@ class WorkListColumns:
     step.short_description = _("Step")  # type: ignore[attr-defined]
 
     def assignee(self, task: Any) -> str:
-        owner = task.owner
-        return str(getattr(owner, "display_name", owner)) if owner is not None else ""
+        return assignee_name(task)
 
     assignee.short_description = _("Assignee")  # type: ignore[attr-defined]
 
     def due(self, task: Any) -> Any:
-        item = _clock_of(task)
-        if item is None:
-            return ""
-        return format_html(
-            '<span class="light light-{}" data-light="{}" title="{}">●</span> {}',
-            item.light,
-            item.light,
-            item.get_light_display(),
-            item.due_date.isoformat(),
-        )
+        return due_badge(task)
 
     due.short_description = _("Due date")  # type: ignore[attr-defined]
     due.orderby_column = "clock_due"  # type: ignore[attr-defined]
 
     def days_left(self, task: Any) -> Any:
-        item = _clock_of(task)
-        if item is None or item.stopped_at is not None:
-            return ""
-        return item.working_days_left  # negative once overdue
+        return working_days_left(task)
 
     days_left.short_description = _("Working days left")  # type: ignore[attr-defined]
 
     def action(self, task: Any) -> Any:
-        """Claim from the queue, release from the inbox: links to viewflow's confirmation pages."""
-        if task.status == STATUS.NEW and task.owner_id is None:
-            return format_html('<a href="{}" data-action="claim">{}</a>', task.reverse("assign"), _("Claim"))
-        if task.status == STATUS.ASSIGNED and task.owner_id == self.request.user.pk:
-            return format_html('<a href="{}" data-action="release">{}</a>', task.reverse("unassign"), _("Release"))
-        return ""
+        return claim_or_release(task, self.request.user)
 
     action.short_description = _("Action")  # type: ignore[attr-defined]

@@ -113,3 +113,57 @@ def test_menu_counts_the_queue_per_light(client_as: Callable[[str], Client], two
     filtered = client_as("clerk").get("/permit/queue/?light=yellow").content.decode()
     older, newer = two_applications
     assert older.number in filtered and newer.number not in filtered
+
+
+def test_menu_counts_the_inbox_per_light(client_as: Callable[[str], Client], two_applications: tuple[Any, Any]) -> None:
+    older, newer = two_applications
+    client = client_as("clerk")
+    for application in (older, newer):
+        assert client.post(open_task(application, PermitFlow.accept).reverse("assign")).status_code == 302
+    html = client.get("/permit/inbox/").content.decode()
+    assert re.search(r'data-testid="inbox-count">2<', html)
+    lights = re.search(r'data-testid="inbox-lights"[^>]*>(.*?)</div>', html, flags=re.S)
+    assert lights is not None
+    assert re.search(r'href="/permit/inbox/\?light=yellow" data-light="yellow"[^>]*>.*?</span> 1</a>', lights.group(1))
+    assert re.search(r'href="/permit/inbox/\?light=green" data-light="green"[^>]*>.*?</span> 1</a>', lights.group(1))
+    assert 'data-light="red"' not in lights.group(1)
+    # Nothing is left in the queue: no light counts under it.
+    assert re.search(r'data-testid="queue-count">0<', html) and 'data-testid="queue-lights"' not in html
+
+
+def test_workbench_lists_the_most_urgent_work_with_the_work_list_columns(
+    client_as: Callable[[str], Client], two_applications: tuple[Any, Any]
+) -> None:
+    older, newer = two_applications
+    client = client_as("clerk")
+    task = open_task(newer, PermitFlow.accept)
+    assert client.post(task.reverse("assign")).status_code == 302
+    html = client.get("/workbench/").content.decode()
+    section = re.search(r'data-testid="home-worklist".*?</table>', html, flags=re.S)
+    assert section is not None
+    for header in ["编号", "事项", "流程", "环节", "办理人", "到期日", "剩余工作日", "操作"]:
+        assert f"<th>{header}</th>" in section.group(0)
+    body = rows(section.group(0))[1:]
+    assert len(body) == 2 and "鲁甸县文屏镇3号" not in section.group(0)
+    assert older.number in body[0] and newer.number in body[1]  # earliest due date first
+    assert "昭阳区珠泉路1号" in body[0] and older.applicant.display_name in body[0]
+    assert 'data-light="yellow"' in body[0] and 'data-light="green"' in body[1]
+    assert 'data-action="claim"' in body[0]  # still in the queue
+    assert f'href="{task.reverse("unassign")}" data-action="release"' in body[1]  # the clerk's own
+    assert "陶雨桐" in body[1]  # the assignee
+    # The tiles count each list per light.
+    tile = re.search(r'data-tile="queue-permit".*?</a>', html, flags=re.S)
+    assert tile is not None and re.search(r'data-light="yellow"[^>]*>.*?</span> 1</span>', tile.group(0))
+
+
+def test_an_individual_applicants_name_is_masked_for_staff_and_whole_for_the_applicant(
+    demo_users: dict[str, Any], two_applications: tuple[Any, Any]
+) -> None:
+    older, _newer = two_applications
+    person = demo_users["applicant"]
+    type(person).objects.filter(pk=person.pk).update(kind="person", real_name="周晓岚")
+    older.refresh_from_db()
+    older.applicant.refresh_from_db()
+    assert older.worklist_summary_for(demo_users["clerk"]) == "周** · 昭阳区珠泉路1号"
+    assert older.worklist_summary == "周** · 昭阳区珠泉路1号"
+    assert older.worklist_summary_for(person) == "周晓岚 · 昭阳区珠泉路1号"

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from workflows.demo import DEMO_ACCOUNTS
-from workflows.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +125,28 @@ def _route(path: str) -> str | None:
     return match.route or match.view_name
 
 
-def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, list[str]]:
+# fetch(path) -> (status, redirect location or None, HTML or ""): the test client or a browser page.
+Fetch = Callable[[str], tuple[int, str | None, str]]
+
+
+def client_fetch(client: Client) -> Fetch:
+    def fetch(path: str) -> tuple[int, str | None, str]:
+        response = client.get(path)
+        if response.status_code in (301, 302) and response.get("Location"):
+            return response.status_code, response["Location"], ""
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            return response.status_code, None, ""
+        return 200, None, response.content.decode()
+
+    return fetch
+
+
+def sweep(
+    fetch: Client | Fetch, starts: list[str], *, limit: int = 400, max_per_route: int = MAX_PER_ROUTE
+) -> dict[str, list[str]]:
     """Breadth-first over the links a user sees; returns {url: [english words]}."""
+    if isinstance(fetch, Client):
+        fetch = client_fetch(fetch)
     seen: set[str] = set()
     per_route: dict[str, int] = defaultdict(int)
     queue = list(starts)
@@ -145,17 +164,17 @@ def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, l
             continue
         # One page per kind: viewflow's task pages differ only by node name.
         key = TASK_NODE.sub("/<node>/", route) + ("?" + parts.query.split("=")[0] if parts.query else "")
-        if per_route[key] >= MAX_PER_ROUTE:
+        if per_route[key] >= max_per_route:
             continue
         per_route[key] += 1
         seen.add(path)
-        response = client.get(path)
-        if response.status_code in (301, 302) and response.get("Location"):
-            queue.insert(0, urljoin(path, response["Location"]))
+        status, location, html = fetch(path)
+        if location:
+            queue.insert(0, urljoin(path, location))
             continue
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        if status != 200 or not html:
             continue
-        words, links = english_words(response.content.decode())
+        words, links = english_words(html)
         if words:
             found[path] = sorted(set(words))
         queue.extend(link.split("#")[0] for link in links if link and not link.startswith("#"))
@@ -164,14 +183,6 @@ def sweep(client: Client, starts: list[str], *, limit: int = 400) -> dict[str, l
 
 def report(found: dict[str, list[str]]) -> str:
     return "English on Chinese pages:\n" + "\n".join(f"{url}: {' '.join(words)}" for url, words in found.items())
-
-
-@pytest.fixture
-def demo_data(demo_users, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
-    # seed_demo sets the passwords again; log in with the rows as they are now.
-    return {user.username: user for user in User.objects.all()}
 
 
 def test_the_word_finder_sees_english_and_lets_data_pass():

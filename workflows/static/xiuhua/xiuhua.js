@@ -3,6 +3,8 @@
  * - data-geolocate on a button: fills the form's latitude/longitude (+ accuracy) from the device.
  * - data-draft="key" on a form: keeps the typed text on this device until it is submitted, and
  *   holds the submission while the device is offline.
+ * - <meta name="xh-search-label">: the label of viewflow's list search (its component writes
+ *   "Search..." in English) in the page's language.
  * - registers the service worker that makes the site installable.
  * The server validates everything again; these only guide.
  */
@@ -96,7 +98,18 @@
     });
   }
 
+  function searchLabel(root) {
+    var meta = document.querySelector('meta[name="xh-search-label"]');
+    if (!meta || !window.customElements) return;
+    window.customElements.whenDefined("vf-page-search").then(function () {
+      root.querySelectorAll("vf-page-search #id_page_search_label").forEach(function (label) {
+        label.textContent = meta.getAttribute("content");
+      });
+    });
+  }
+
   function init() {
+    searchLabel(document);
     showWhen(document);
     geolocate(document);
     drafts(document);
