@@ -20,3 +20,13 @@ XIUHUA_AUDIT_KEY = "test-only-audit-key-not-secret"  # noqa: S105
 XIUHUA_AUDIT_ANCHOR_DIR = Path(os.environ.get("XIUHUA_AUDIT_ANCHOR_DIR") or tempfile.mkdtemp(prefix="xiuhua-anchors-"))
 XIUHUA_ENVIRONMENT = "test"
 XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL") or "http://testserver"
+
+# Under pytest-xdist each test process gets its own Redis database, so one process's queue,
+# purge or flush never touches another's. Idempotent: a Celery worker started by a test inherits
+# both the URL and PYTEST_XDIST_WORKER and lands on the same database.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(CELERY_BROKER_URL)  # noqa: F405
+    CELERY_BROKER_URL = urlunsplit(_parts._replace(path=f"/{1 + int(_XDIST_WORKER[2:])}"))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from workflows.models import ServiceHeartbeat, WorkerProbe
@@ -39,7 +40,7 @@ def service_env() -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "approvals.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "XIUHUA_SWEEP_SECONDS": "1",
     }
 

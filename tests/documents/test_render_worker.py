@@ -34,7 +34,7 @@ def worker(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "approvals.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the worker writes where the web reads
     }
     subprocess.run([CELERY, "-A", "approvals", "purge", "-f"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from viewflow.workflow.models import Task
 
@@ -55,7 +56,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "tests.sla.worker_settings",
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "XIUHUA_TEST_HOLD_FILE": str(tmp_path / "hold"),
         "XIUHUA_TEST_HOLD_AFTER": str(HOLD_AFTER),
     }
