@@ -30,3 +30,6 @@ if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith(("redis://", 
 
     _parts = urlsplit(CELERY_BROKER_URL)  # noqa: F405
     CELERY_BROKER_URL = urlunsplit(_parts._replace(path=f"/{1 + int(_XDIST_WORKER[2:])}"))
+    # Celery reads CELERY_BROKER_URL from the environment before the Django settings, so the test
+    # process itself must see the per-process database there too, or it queues where no worker listens.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
