@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL as _BASE_BROKER_URL
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -25,10 +26,10 @@ XIUHUA_PUBLIC_BASE_URL = os.environ.get("XIUHUA_PUBLIC_BASE_URL") or "http://tes
 # purge or flush never touches another's. Idempotent: a Celery worker started by a test inherits
 # both the URL and PYTEST_XDIST_WORKER and lands on the same database.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):  # noqa: F405
+if _XDIST_WORKER.startswith("gw") and _BASE_BROKER_URL.startswith(("redis://", "rediss://")):
     from urllib.parse import urlsplit, urlunsplit
 
-    _parts = urlsplit(CELERY_BROKER_URL)  # noqa: F405
+    _parts = urlsplit(_BASE_BROKER_URL)
     CELERY_BROKER_URL = urlunsplit(_parts._replace(path=f"/{1 + int(_XDIST_WORKER[2:])}"))
     # Celery reads CELERY_BROKER_URL from the environment before the Django settings, so the test
     # process itself must see the per-process database there too, or it queues where no worker listens.
