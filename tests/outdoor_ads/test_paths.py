@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from viewflow.workflow.status import PROCESS
 
+from licensing.services.common import supplement_clock
 from outdoor_ads.flows import PermitFlow
 from outdoor_ads.models import PermitApplication
-from licensing.services.common import supplement_clock
 from outdoor_ads.services import overall_clock
 from workflows import clock
 from workflows.documents.selectors import documents_for

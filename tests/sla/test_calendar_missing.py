@@ -21,7 +21,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from outdoor_ads.flows import PermitFlow
-from outdoor_ads.models import PermitApplication
 from workflows import clock
 from workflows.calendar import CalendarDataMissing
 from workflows.sla.middleware import CALENDAR_MISSING_CODE
