@@ -123,7 +123,7 @@ def licence_data(application: Any, context: dict[str, Any], request: Any) -> dic
         "supplement": {
             "items": application.supplement_items,
             "note": application.supplement_note,
-            "due": application.supplement_due,
+            "due": context["supplement_clock"].due_date if context["supplement_clock"] else None,
         }
         if application.supplement_requested_at
         else None,

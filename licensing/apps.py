@@ -21,7 +21,7 @@ class LicensingConfig(AppConfig):
         from workflows.events import register_event
         from workflows.tasks import register_sweeper
 
-        from . import corrections, labels
+        from . import clocks, corrections, labels  # noqa: F401  (clocks registers the supplement rule)
         from .services import acceptance, registry
 
         labels.register()

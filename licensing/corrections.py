@@ -17,6 +17,7 @@ from workflows.documents.corrections import DUE, STATUTORY_DUE, Quote, recorded_
 from workflows.documents.models import IssuedDocument
 from workflows.documents.selectors import documents_for
 
+from .clocks import SUPPLEMENT
 from .spec import LicenceSpec, all_specs
 
 ACCEPTANCE_STATES = (
@@ -24,10 +25,13 @@ ACCEPTANCE_STATES = (
     ("statutory_due_on", STATUTORY_DUE, "法定作出行政许可决定的期限"),
 )
 EXTENSION_STATES = (("new_due_on", STATUTORY_DUE, "延长后作出行政许可决定的期限"),)
+SUPPLEMENT_STATES = (("supplement_deadline", DUE, "补正申请材料的期限"),)
 
 
-def stated(spec: LicenceSpec) -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """kind -> (data field, which date of the overall clock, what the period is called on paper)."""
+def stated(spec: LicenceSpec, rule: str) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """kind -> (data field, which date of the ``rule`` clock, what the period is called on paper)."""
+    if rule == SUPPLEMENT:
+        return {spec.documents.supplement: SUPPLEMENT_STATES}
     return {spec.documents.acceptance: ACCEPTANCE_STATES, spec.documents.extension: EXTENSION_STATES}
 
 
@@ -36,7 +40,8 @@ def application_quotes(clock: Any) -> list[Quote]:
         (
             s
             for s in all_specs()
-            if clock.rule.code == s.overall_rule and clock.content_type.model_class() is s.application_model
+            if clock.rule.code in (s.overall_rule, SUPPLEMENT)
+            and clock.content_type.model_class() is s.application_model
         ),
         None,
     )
@@ -45,7 +50,7 @@ def application_quotes(clock: Any) -> list[Quote]:
     application = clock.subject
     if application is None:
         return []
-    kinds = stated(spec)
+    kinds = stated(spec, clock.rule.code)
     periods = {field: period for fields in kinds.values() for field, _which, period in fields}
     documents = documents_for(application).filter(kind__in=list(kinds), status=IssuedDocument.Status.VALID)
     quotes = []

@@ -70,7 +70,7 @@ class LicenceApplication(Jurisdictional):
     supplement_items = models.JSONField(_("missing items"), default=list, blank=True)
     supplement_note = models.TextField(_("supplement notice"), blank=True)
     supplement_requested_at = models.DateTimeField(_("supplement requested at"), null=True, blank=True)
-    supplement_due = models.DateField(_("supplement due"), null=True, blank=True)
+    # The supplement period's due date is not stored here: it lives in its clock (licensing.clocks).
     supplement_answered_at = models.DateTimeField(_("supplement answered at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason"), blank=True)
     competent_authority = models.CharField(_("where to apply instead"), max_length=200, blank=True)

@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from workflows import audit, calendar, clock
 
+from .clocks import SUPPLEMENT
 from .services.messages import HEARING_NOTICE_WORKING_DAYS, HEARING_WINDOW_WORKING_DAYS
 from .spec import spec_for
 
@@ -122,12 +123,15 @@ def application_context(*, application: Any, user: Any) -> dict[str, Any]:
     hearing = spec.model("Hearing").objects.filter(application=application).first()
     clocks = list(clocks_for(application))
     overall = [c for c in clocks if c.rule.code == spec.overall_rule]
+    supplement = [c for c in clocks if c.rule.code == SUPPLEMENT]
     return {
         "application": application,
         "spec": spec,
         **spec.page_names(),
         "overall_clock": overall[-1] if overall else None,
-        "step_clocks": [c for c in clocks if c.rule.code != spec.overall_rule],
+        # The supplement period's due date lives in its clock (recomputed with the calendar).
+        "supplement_clock": supplement[-1] if supplement else None,
+        "step_clocks": [c for c in clocks if c.rule.code not in (spec.overall_rule, SUPPLEMENT)],
         "documents": list(documents_for(application)),
         "process": process,
         "is_owner": is_owner,

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from viewflow.workflow.status import STATUS
 
-from workflows import audit, calendar, clock
+from workflows import audit, clock
+from workflows.documents.corrections import quoting
 from workflows.flowviews import task_execution
 from workflows.models import User
 
+from ..clocks import SUPPLEMENT
 from ..spec import all_specs, spec_for, spec_of_task
 from ..uploads import CheckedUpload
 from .common import (
@@ -31,7 +33,10 @@ from .common import (
     record_opinion,
     require_applicant,
     start_overall_clock,
+    start_supplement_clock,
+    stop_supplement_clock,
     store_attachments,
+    supplement_clock,
     tell_applicant,
 )
 from .messages import (
@@ -41,7 +46,6 @@ from .messages import (
     REASON_REQUIRED,
     SUPPLEMENT_ONCE,
     SUPPLEMENT_WINDOW_PASSED,
-    SUPPLEMENT_WORKING_DAYS,
     TOLD_ACCEPTED,
     TOLD_NOT_ACCEPTED,
     TOLD_SUPPLEMENT,
@@ -79,7 +83,6 @@ def application_accept_decide(
             application.supplement_items = list(missing_items)
             application.supplement_note = supplement_note
             application.supplement_requested_at = now
-            application.supplement_due = calendar.add_working_days(clock.today(), SUPPLEMENT_WORKING_DAYS)
         elif decision == "refuse":
             if not comment:
                 raise ValidationError({"comment": REASON_REQUIRED})
@@ -94,6 +97,7 @@ def application_accept_decide(
             application.accepted_at = now
         application.save()
         submitted_on = local_date(application.submitted_at)
+        supplement_clock = start_supplement_clock(application, acting_user) if decision == "supplement" else None
         if decision == "accept":
             item = start_overall_clock(application, acting_user)
             issue(
@@ -120,11 +124,14 @@ def application_accept_decide(
                 application,
                 spec.documents.supplement,
                 acting_user,
-                {
-                    "submitted_on": submitted_on,
-                    "missing_items": items,
-                    "supplement_deadline": application.supplement_due.isoformat() if application.supplement_due else "",
-                },
+                quoting(
+                    {
+                        "submitted_on": submitted_on,
+                        "missing_items": items,
+                        "supplement_deadline": supplement_clock.due_date.isoformat() if supplement_clock else "",
+                    },
+                    supplement_deadline=supplement_clock,
+                ),
             )
             tell_applicant(application, TOLD_SUPPLEMENT, supplement_note)
         else:
@@ -186,6 +193,7 @@ def application_supplement_answer(
         application.status = application.Status.SUBMITTED
         application.supplement_answered_at = clock.now()
         application.save()
+        stop_supplement_clock(application, acting_user)
         spec.process_model.objects.filter(application=application).update(supplement_answered=True)
         audit.record(
             actor=acting_user,
@@ -209,7 +217,9 @@ def application_supplement_expire(*, application: Any) -> bool:
     task = open_supplement_task(application)
     if application.status != application.Status.SUPPLEMENT or task is None:
         return False
-    if application.supplement_due is None or clock.today() <= application.supplement_due:
+    item = supplement_clock(application)
+    # The clock's due date, recomputed whenever a holiday schedule is entered, is the only truth.
+    if item is None or clock.today() <= item.due_date:
         return False
     application.status = application.Status.WITHDRAWN
     application.closed_at = clock.now()
@@ -219,8 +229,9 @@ def application_supplement_expire(*, application: Any) -> bool:
         actor=None,
         action="application.supplement.expired",
         obj=application,
-        data={"due": application.supplement_due.isoformat()},
+        data={"due": item.due_date.isoformat()},
     )
+    stop_supplement_clock(application, None)
     tell_applicant(application, TOLD_SUPPLEMENT_EXPIRED)
     spec.flow.supplement.run(task)
     return True
@@ -228,11 +239,22 @@ def application_supplement_expire(*, application: Any) -> bool:
 
 def supplements_expire_due() -> int:
     """Sweeper: withdraw every application whose supplement period has passed (idempotent), every type."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.sla.models import Clock
+
     count = 0
     for spec in all_specs():
         model = spec.application_model
+        # Open supplement clocks past their due date: one indexed query per type, whatever the count.
+        due = Clock.objects.filter(
+            rule__code=SUPPLEMENT,
+            content_type=ContentType.objects.get_for_model(model),
+            stopped_at__isnull=True,
+            due_date__lt=clock.today(),
+        ).values_list("object_id", flat=True)
         for application in model.objects.filter(
-            status=model.Status.SUPPLEMENT, supplement_due__lt=clock.today()
+            status=model.Status.SUPPLEMENT, pk__in=[int(pk) for pk in due]
         ).only("pk"):
             if application_supplement_expire(application=application):
                 count += 1

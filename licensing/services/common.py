@@ -158,6 +158,32 @@ def start_overall_clock(application: Any, acting_user: User) -> Any:
     )
 
 
+def supplement_clock(application: Any) -> Any:
+    """The open supplement period of the application (licensing.clocks), or None."""
+    from workflows.sla.selectors import open_clock
+
+    from ..clocks import SUPPLEMENT
+
+    return open_clock(application, SUPPLEMENT)
+
+
+def start_supplement_clock(application: Any, acting_user: User) -> Any:
+    from workflows.sla.services import clock_start
+
+    from ..clocks import SUPPLEMENT
+
+    # The applicant's period: no staff holder, so nobody is assigned and nothing escalates.
+    return clock_start(subject=application, rule=SUPPLEMENT, county=application.county, acting_user=acting_user)
+
+
+def stop_supplement_clock(application: Any, acting_user: User | None) -> None:
+    from workflows.sla.services import clock_stop
+
+    item = supplement_clock(application)
+    if item is not None:
+        clock_stop(clock=item, acting_user=acting_user)
+
+
 def stop_overall_clock(application: Any, acting_user: User | None) -> None:
     from workflows.sla.services import clock_stop
 

@@ -23,6 +23,7 @@ from .common import (
     record_opinion,
     require_applicant,
     stop_overall_clock,
+    stop_supplement_clock,
     tell_applicant,
     validity_limit,
 )
@@ -157,5 +158,6 @@ def application_withdraw(*, application: Any, acting_user: User, reason: str = "
     application.save(update_fields=["status", "closed_at"])
     audit.record(actor=acting_user, action="application.withdraw", obj=application, reason=reason)
     stop_overall_clock(application, acting_user)
+    stop_supplement_clock(application, acting_user)
     spec.flow.instance.cancel(process_of(application))
     return application

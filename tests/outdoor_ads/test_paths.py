@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from viewflow.workflow.status import PROCESS
 
+from licensing.services.common import supplement_clock
 from outdoor_ads.flows import PermitFlow
 from outdoor_ads.models import PermitApplication
 from outdoor_ads.services import overall_clock
@@ -43,7 +44,8 @@ def test_supplement_resubmit_then_grant(client_as):
     application = request_supplement(client_as, latest_application())
     assert application.status == Status.SUPPLEMENT
     assert application.supplement_items == ["site_right", "design"]
-    assert application.supplement_due == dt.date(2026, 12, 15)  # 10 working days after Tue 1 Dec
+    # 10 working days after Tue 1 Dec, on the supplement clock (the only copy of the date).
+    assert supplement_clock(application).due_date == dt.date(2026, 12, 15)
     assert overall_clock(application) is None  # the licensing clock starts only at acceptance
     page = client_as("applicant").get(f"/ads/applications/{application.pk}/").content.decode()
     assert "场地（建筑物）使用权证明" in page and "租赁合同未盖章" in page

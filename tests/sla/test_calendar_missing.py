@@ -1,9 +1,11 @@
 """A strict date in a year without schedule is refused with its reason, never a 500.
 
-The clerk's supplement notice promises the applicant a date ten working days ahead; on
-24 December 2026 that date lies in 2027, for which nobody has entered the State Council's
-schedule, and outdoor_ads counts it strictly (it is printed on the notice). Web and API users
-get 409 with the reason, nothing is saved, and the administrators are told once.
+The reviewer who finds that a permit affects neighbours gives them five working days for their
+statements (ALL art. 36); on 28 December 2026 that date lies in 2027, for which nobody has
+entered the State Council's schedule, and it is counted strictly (it is sent to the neighbours).
+Web and API users get 409 with the reason, nothing is saved, and the administrators are told
+once. (The supplement period, a clock since the truth branch, counts provisionally instead:
+tests/sla/test_supplement_deadline_moved.py.)
 """
 
 from __future__ import annotations
@@ -19,59 +21,66 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from outdoor_ads.flows import PermitFlow
-from outdoor_ads.models import PermitApplication
 from workflows import clock
 from workflows.calendar import CalendarDataMissing
 from workflows.sla.middleware import CALENDAR_MISSING_CODE
 from workflows.sla.models import MissingYearAlert, Notification
 
-from ..outdoor_ads.support import latest_application, open_task, web_apply
+from ..outdoor_ads.support import latest_application, open_task, web_act, web_apply
 from .helpers import at
 
 pytestmark = pytest.mark.django_db
 
-SUPPLEMENT = {"decision": "supplement", "missing_items": ["site_right"], "supplement_note": "租赁合同未盖章"}
+REVIEW = {
+    "decision": "recommend_grant",
+    "comment": "同意",
+    "neighbours_affected": "on",
+    "neighbours": "王小梅，珠泉路86号2单元301室，13987654321",
+}
+REVIEW_API = {**REVIEW, "neighbours_affected": True}
 
 
 def test_web_and_api_refuse_with_the_reason_and_nothing_is_saved(
     demo_users: dict[str, Any], client_as: Callable[[str], Client]
 ) -> None:
-    clock.set_now(at(2026, 12, 24))
+    clock.set_now(at(2026, 12, 28))
     web_apply(client_as("applicant"))
     application = latest_application()
-    task = open_task(application, PermitFlow.accept)
-    clerk = client_as("clerk")
+    assert web_act(client_as("clerk"), application, PermitFlow.accept, {"decision": "accept"}).status_code == 302
+    task = open_task(application, PermitFlow.review)
+    clerk = client_as("reviewer")
     assert clerk.post(task.reverse("assign")).status_code == 302
 
-    response = clerk.post(task.reverse("execute"), SUPPLEMENT)
+    response = clerk.post(task.reverse("execute"), REVIEW)
     assert response.status_code == 409
     html = response.content.decode()
     assert str(CalendarDataMissing(2027)) in html
     assert "缺少 2027 年节假日安排" in html and "本次操作未保存任何内容" in html
     application.refresh_from_db()
-    assert application.status == PermitApplication.Status.SUBMITTED and application.supplement_due is None
+    assert application.statement_period_until is None and not application.neighbours_affected
+    assert not application.affected_parties.exists()
     assert Task.objects.get(pk=task.pk).status == STATUS.ASSIGNED
     assert MissingYearAlert.objects.filter(year=2027).exists()
     admin_alerts = Notification.objects.filter(recipient=demo_users["admin"], title__contains="2027")
     assert admin_alerts.count() == 1
 
     api = APIClient()
-    api.force_authenticate(demo_users["clerk"])
-    response = api.post(f"/api/tasks/{task.pk}/complete/", SUPPLEMENT, format="json")
+    api.force_authenticate(demo_users["reviewer"])
+    response = api.post(f"/api/tasks/{task.pk}/complete/", REVIEW_API, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": str(CalendarDataMissing(2027)), "code": CALENDAR_MISSING_CODE, "year": 2027}
     application.refresh_from_db()
-    assert application.status == PermitApplication.Status.SUBMITTED
+    assert application.statement_period_until is None
     assert admin_alerts.count() == 1  # told once per year
 
     # Once 2027 is entered the same step goes through.
-    clock.set_now(at(2026, 12, 24, 11))
+    clock.set_now(at(2026, 12, 28, 11))
     from workflows.sla.services import holiday_schedule_save
 
     holiday_schedule_save(
         year=2027, holidays="2027-01-01\n2027-01-02\n2027-01-03", workdays="", acting_user=demo_users["admin"]
     )
-    assert clerk.post(task.reverse("execute"), SUPPLEMENT).status_code == 302
+    assert clerk.post(task.reverse("execute"), REVIEW).status_code == 302
     application.refresh_from_db()
-    # 24 Dec + 10 working days: 25, 28-31 Dec (5), 元旦 off, 4-8 Jan (10).
-    assert application.supplement_due == dt.date(2027, 1, 8)
+    # 28 Dec + 5 working days: 29-31 Dec (3), 元旦 off, 4-5 Jan (5).
+    assert application.statement_period_until == dt.date(2027, 1, 5)
