@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.uploads import MATERIALS, SURVEY_PHOTOS, MultipleUploadField, UploadPolicy
 
-from .models import LicenceRating
+from .models import LicenceRating, LicenceReviewPause
 from .services.messages import NEIGHBOURS_REQUIRED
+from .services.pauses import MAX_EXPECTED_WORKING_DAYS
 from .spec import spec_for
 
 PHONE_INVALID = _("Enter an 11-digit mobile phone number.")
@@ -71,9 +72,7 @@ class FollowUpForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(
-        label=_("Application number"), max_length=32, help_text=_("As shown after you applied.")
-    )
+    number = forms.CharField(label=_("Application number"), max_length=32, help_text=_("As shown after you applied."))
     code = forms.CharField(
         label=_("Lookup code"), max_length=12, help_text=_("The code given with the application number.")
     )
@@ -134,8 +133,11 @@ class AcceptanceForm(StepForm):
             (
                 _("Supplement notice (one-time)"),
                 ["missing_items", "supplement_note"],
-                {"key": "supplement", "show_when": "decision=supplement",
-                 "intro": _("Name every missing item at once: the applicant is told only once.")},
+                {
+                    "key": "supplement",
+                    "show_when": "decision=supplement",
+                    "intro": _("Name every missing item at once: the applicant is told only once."),
+                },
             ),
             (_("Not accepted"), ["competent_authority"], {"key": "refuse", "show_when": "decision=refuse"}),
             (_("Comment"), ["comment"]),
@@ -358,3 +360,19 @@ def check_period(form: forms.Form, data: dict[str, Any]) -> None:
     start, end = data.get("period_from"), data.get("period_until")
     if start and end and end <= start:
         form.add_error("period_until", PERIOD_INVALID)
+
+
+class PauseStartForm(forms.Form):
+    """An ALL art. 45 special procedure: what, why (printed in the notice) and how long."""
+
+    kind = forms.ChoiceField(label=_("Procedure (ALL art. 45)"), choices=LicenceReviewPause.Kind.choices)
+    reason = forms.CharField(
+        label=_("Reason (printed in the notice to the applicant)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expected_working_days = forms.IntegerField(
+        label=_("Expected length (working days)"), min_value=1, max_value=MAX_EXPECTED_WORKING_DAYS
+    )
+
+
+class PauseStopForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome of the procedure"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -21,6 +21,4 @@ def _context(*, task: Any, user: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_steps(
-        PermitFlow, template_name="licensing/step.html", context=_context, success_url=_application_url
-    )
+    register_steps(PermitFlow, template_name="licensing/step.html", context=_context, success_url=_application_url)

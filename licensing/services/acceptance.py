@@ -110,7 +110,7 @@ def application_accept_decide(
                     "statutory_due_on": item.statutory_due_date.isoformat() if item.statutory_due_date else "",
                 },
             )
-            tell_applicant(application, TOLD_ACCEPTED)
+            tell_applicant(application, TOLD_ACCEPTED % {"days": item.rule.limit})
         elif decision == "supplement":
             titles = spec.requirement_titles(application)
             items = [titles[code] for code in missing_items or [] if code in titles]
@@ -231,9 +231,9 @@ def supplements_expire_due() -> int:
     count = 0
     for spec in all_specs():
         model = spec.application_model
-        for application in model.objects.filter(
-            status=model.Status.SUPPLEMENT, supplement_due__lt=clock.today()
-        ).only("pk"):
+        for application in model.objects.filter(status=model.Status.SUPPLEMENT, supplement_due__lt=clock.today()).only(
+            "pk"
+        ):
             if application_supplement_expire(application=application):
                 count += 1
     return count

@@ -27,9 +27,7 @@ from .messages import (
     RENEWAL_MIN_DAYS_BEFORE_EXPIRY,
     RENEWAL_PENDING,
     RENEWAL_TOO_LATE,
-    RENEWAL_UNTIL_INVALID,
     REQUEST_DECIDED,
-    TOLD_EXPIRY,
     TOLD_RENEWAL_DECIDED,
 )
 
@@ -62,15 +60,19 @@ def permit_request_renewal(*, permit: Any, acting_user: User, requested_until: d
     if requested_until <= permit.valid_until or requested_until > validity_limit(
         permit.application, permit.valid_until
     ):
-        raise ValidationError({"requested_until": RENEWAL_UNTIL_INVALID})
-    request = spec_for(permit).model("PermitRequest").objects.create(
-        permit=permit,
-        county=permit.county,
-        kind=RENEWAL,
-        requested_by=acting_user,
-        requested_at=clock.now(),
-        requested_until=requested_until,
-        reason=reason,
+        raise ValidationError({"requested_until": spec_for(permit).renewal_until_invalid_text})
+    request = (
+        spec_for(permit)
+        .model("PermitRequest")
+        .objects.create(
+            permit=permit,
+            county=permit.county,
+            kind=RENEWAL,
+            requested_by=acting_user,
+            requested_at=clock.now(),
+            requested_until=requested_until,
+            reason=reason,
+        )
     )
     audit.record(actor=acting_user, action="permit.renewal.request", obj=permit, data={"until": requested_until})
     return request
@@ -82,14 +84,18 @@ def permit_request_change(*, permit: Any, acting_user: User, changes: dict[str, 
     effective = {k: v for k, v in changes.items() if v and getattr(permit, k) != v}
     if not effective:
         raise ValidationError(NOTHING_TO_CHANGE)
-    request = spec_for(permit).model("PermitRequest").objects.create(
-        permit=permit,
-        county=permit.county,
-        kind=CHANGE,
-        requested_by=acting_user,
-        requested_at=clock.now(),
-        changes=effective,
-        reason=reason,
+    request = (
+        spec_for(permit)
+        .model("PermitRequest")
+        .objects.create(
+            permit=permit,
+            county=permit.county,
+            kind=CHANGE,
+            requested_by=acting_user,
+            requested_at=clock.now(),
+            changes=effective,
+            reason=reason,
+        )
     )
     audit.record(actor=acting_user, action="permit.change.request", obj=permit, data=effective)
     return request
@@ -157,9 +163,9 @@ def renewals_deem_granted() -> int:
     today = clock.today()
     for spec in all_specs():
         model: Any = spec.model("PermitRequest")
-        for request_id in model.objects.filter(
-            kind=RENEWAL, status=PENDING, permit__valid_until__lt=today
-        ).values_list("pk", flat=True):
+        for request_id in model.objects.filter(kind=RENEWAL, status=PENDING, permit__valid_until__lt=today).values_list(
+            "pk", flat=True
+        ):
             with transaction.atomic():
                 request = model.objects.select_for_update(no_key=True).select_related("permit").get(pk=request_id)
                 if request.status != PENDING or request.permit.valid_until >= today:
@@ -219,6 +225,6 @@ def expiry_reminders_send() -> int:
                 permit.reminder_sent_for = permit.valid_until
                 permit.save(update_fields=["reminder_sent_for"])
                 audit.record(actor=None, action="permit.expiry.remind", obj=permit, data={"until": permit.valid_until})
-                tell_holder(permit, TOLD_EXPIRY, str(permit.valid_until))
+                tell_holder(permit, spec_for(permit).expiry_text, str(permit.valid_until))
                 count += 1
     return count
