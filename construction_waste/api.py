@@ -64,8 +64,6 @@ WasteBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-
-
 class WasteApplicationDetailSerializer(kernel.LicenceRecordSerializer):
     """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
 

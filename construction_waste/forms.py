@@ -24,7 +24,9 @@ class ApplicationForm(kernel_forms.ChecklistMixin, forms.Form):
     project_name = forms.CharField(label=_("Project name"), max_length=200)
     project_address = forms.CharField(label=_("Project address"), max_length=200)
     waste_kind = forms.ChoiceField(label=_("Waste kind"), choices=WasteKind.choices)
-    volume_m3 = forms.DecimalField(label=_("Volume (m³)"), max_digits=10, decimal_places=1, min_value=Decimal("0.1"))
+    volume_m3 = forms.DecimalField(
+        label=_("Volume (m³)"), max_digits=10, decimal_places=1, min_value=Decimal("0.1")
+    )
     transport_company = forms.CharField(label=_("Transport company"), max_length=200)
     vehicles = forms.CharField(
         label=_("Vehicles (plate numbers)"),

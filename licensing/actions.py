@@ -142,9 +142,8 @@ def register_actions(
         perform=lambda *, subject, acting_user, data: rating.followup_resolve(
             follow_up=follow_up(subject), acting_user=acting_user, note=data["note"]
         ),
-        allowed=lambda *, subject, user: (
-            user.has_perm(spec.perm("resolve_followup")) and open_follow_up(subject) is not None
-        ),
+        allowed=lambda *, subject, user: user.has_perm(spec.perm("resolve_followup"))
+        and open_follow_up(subject) is not None,
     )
     if spec.documents.pause_notice:
         register_pause_actions(collection)

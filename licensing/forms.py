@@ -72,7 +72,9 @@ class FollowUpForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(label=_("Application number"), max_length=32, help_text=_("As shown after you applied."))
+    number = forms.CharField(
+        label=_("Application number"), max_length=32, help_text=_("As shown after you applied.")
+    )
     code = forms.CharField(
         label=_("Lookup code"), max_length=12, help_text=_("The code given with the application number.")
     )
@@ -133,11 +135,8 @@ class AcceptanceForm(StepForm):
             (
                 _("Supplement notice (one-time)"),
                 ["missing_items", "supplement_note"],
-                {
-                    "key": "supplement",
-                    "show_when": "decision=supplement",
-                    "intro": _("Name every missing item at once: the applicant is told only once."),
-                },
+                {"key": "supplement", "show_when": "decision=supplement",
+                 "intro": _("Name every missing item at once: the applicant is told only once.")},
             ),
             (_("Not accepted"), ["competent_authority"], {"key": "refuse", "show_when": "decision=refuse"}),
             (_("Comment"), ["comment"]),

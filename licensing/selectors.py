@@ -56,6 +56,8 @@ TIMELINE_LABELS = {
 }
 
 
+
+
 def statement_period_open(application: Any) -> bool:
     """Open until its end date, or until every party told has made a statement."""
     until = application.statement_period_until

@@ -77,8 +77,6 @@ ApplicationBrief = inline_serializer(
         "submitted_at": serializers.DateTimeField(),
     },
 )
-
-
 class ApplicationDetailSerializer(kernel.LicenceRecordSerializer):
     """What application_full returns, key for key (tests/api/test_schema_matches_responses.py)."""
 

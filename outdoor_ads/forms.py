@@ -207,3 +207,5 @@ class RegistrationForm(forms.Form):
                 self.add_error("id_number", ID_NUMBER_INVALID)
             data["id_number"] = number
         return data
+
+

@@ -154,6 +154,7 @@ def neighbour_hearing_record(
     """Record a neighbour's own written hearing request or waiver, as received (ALL art. 47)."""
     from licensing.services import common
 
+
     application = party.application
     if not may_record_neighbour(acting_user, application):
         raise PermissionDenied(NEIGHBOUR_STAFF_ONLY)
@@ -212,6 +213,7 @@ def notices_issue(
     from workflows.documents.models import IssuedDocument
     from workflows.documents.selectors import documents_for
     from workflows.documents.services import document_supersede
+
 
     if hearing.scheduled_for is None:
         raise ValidationError(RESCHEDULE_NOT_SCHEDULED)

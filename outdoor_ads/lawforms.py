@@ -7,13 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from licensing.forms import PauseStartForm, PauseStopForm
-
 from .models import AffectedParty, PermitApplication
 
-# The ALL art. 45 forms live in the kernel; the page and the API of this type use them from here too.
-__all__ = ["HearingRescheduleForm", "NeighbourHearingForm", "PauseStartForm", "PauseStopForm"]
-
+# The ALL art. 45 forms are the kernel's (licensing.forms.PauseStartForm, PauseStopForm).
 DATE = forms.DateInput(attrs={"type": "date"})
 
 

@@ -22,7 +22,8 @@ TOLD_EXPIRY = _("expires within 30 days: apply for renewal or remove the facilit
 HEARING_FLAGGED_TEXT = "该设施直接关系他人重大利益或涉及公共利益"
 # An SMS to a neighbour (not a user of the system); official text, so it stays Chinese.
 NEIGHBOUR_SMS_TEXT = (
-    "【{sign}】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。您可于{until}前向我局陈述意见。"
+    "【{sign}】{address}拟设置户外广告设施（申请号{number}），可能直接关系您的重大利益。"
+    "您可于{until}前向我局陈述意见。"
 )
 NEIGHBOUR_HEARING_RIGHT_SMS_TEXT = (
     "【{sign}】{address}拟设置户外广告设施（申请号{number}），您作为利害关系人享有要求听证的权利，"

@@ -21,4 +21,6 @@ def _context(*, task: Any, user: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_steps(PermitFlow, template_name="licensing/step.html", context=_context, success_url=_application_url)
+    register_steps(
+        PermitFlow, template_name="licensing/step.html", context=_context, success_url=_application_url
+    )

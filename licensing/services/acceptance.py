@@ -231,9 +231,9 @@ def supplements_expire_due() -> int:
     count = 0
     for spec in all_specs():
         model = spec.application_model
-        for application in model.objects.filter(status=model.Status.SUPPLEMENT, supplement_due__lt=clock.today()).only(
-            "pk"
-        ):
+        for application in model.objects.filter(
+            status=model.Status.SUPPLEMENT, supplement_due__lt=clock.today()
+        ).only("pk"):
             if application_supplement_expire(application=application):
                 count += 1
     return count

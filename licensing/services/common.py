@@ -250,12 +250,8 @@ def record_opinion(
     author: User,
     data: dict[str, Any] | None = None,
 ) -> Any:
-    return (
-        spec_for(application)
-        .model("Opinion")
-        .objects.create(
-            application=application, step=step, decision=decision, comment=comment, author=author, data=data or {}
-        )
+    return spec_for(application).model("Opinion").objects.create(
+        application=application, step=step, decision=decision, comment=comment, author=author, data=data or {}
     )
 
 

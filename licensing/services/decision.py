@@ -118,7 +118,9 @@ def application_decide(
         application.save()
         stop_overall_clock(application, acting_user)
         tell_applicant(application, TOLD_GRANTED if granted else TOLD_REFUSED, comment)
-        record_opinion(application=application, step="decision", decision=decision, comment=comment, author=acting_user)
+        record_opinion(
+            application=application, step="decision", decision=decision, comment=comment, author=acting_user
+        )
         audit.record(actor=acting_user, action=f"application.decision.{decision}", obj=application, reason=comment)
     return application
 

@@ -61,18 +61,14 @@ def permit_request_renewal(*, permit: Any, acting_user: User, requested_until: d
         permit.application, permit.valid_until
     ):
         raise ValidationError({"requested_until": spec_for(permit).renewal_until_invalid_text})
-    request = (
-        spec_for(permit)
-        .model("PermitRequest")
-        .objects.create(
-            permit=permit,
-            county=permit.county,
-            kind=RENEWAL,
-            requested_by=acting_user,
-            requested_at=clock.now(),
-            requested_until=requested_until,
-            reason=reason,
-        )
+    request = spec_for(permit).model("PermitRequest").objects.create(
+        permit=permit,
+        county=permit.county,
+        kind=RENEWAL,
+        requested_by=acting_user,
+        requested_at=clock.now(),
+        requested_until=requested_until,
+        reason=reason,
     )
     audit.record(actor=acting_user, action="permit.renewal.request", obj=permit, data={"until": requested_until})
     return request
@@ -84,18 +80,14 @@ def permit_request_change(*, permit: Any, acting_user: User, changes: dict[str, 
     effective = {k: v for k, v in changes.items() if v and getattr(permit, k) != v}
     if not effective:
         raise ValidationError(NOTHING_TO_CHANGE)
-    request = (
-        spec_for(permit)
-        .model("PermitRequest")
-        .objects.create(
-            permit=permit,
-            county=permit.county,
-            kind=CHANGE,
-            requested_by=acting_user,
-            requested_at=clock.now(),
-            changes=effective,
-            reason=reason,
-        )
+    request = spec_for(permit).model("PermitRequest").objects.create(
+        permit=permit,
+        county=permit.county,
+        kind=CHANGE,
+        requested_by=acting_user,
+        requested_at=clock.now(),
+        changes=effective,
+        reason=reason,
     )
     audit.record(actor=acting_user, action="permit.change.request", obj=permit, data=effective)
     return request
@@ -163,9 +155,9 @@ def renewals_deem_granted() -> int:
     today = clock.today()
     for spec in all_specs():
         model: Any = spec.model("PermitRequest")
-        for request_id in model.objects.filter(kind=RENEWAL, status=PENDING, permit__valid_until__lt=today).values_list(
-            "pk", flat=True
-        ):
+        for request_id in model.objects.filter(
+            kind=RENEWAL, status=PENDING, permit__valid_until__lt=today
+        ).values_list("pk", flat=True):
             with transaction.atomic():
                 request = model.objects.select_for_update(no_key=True).select_related("permit").get(pk=request_id)
                 if request.status != PENDING or request.permit.valid_until >= today:
