@@ -210,7 +210,7 @@ _KIND_LIST = [
         title="特别程序告知书",
         number_code="建垃特",
         process=WASTE,
-        issuing_roles=("waste_reviewer", "chief"),
+        issuing_roles=("chief", "waste_reviewer"),
         required=(*_WASTE_BASE, "procedure", "reason", "started_on", "expected_working_days", "expected_until"),
     ),
     DocumentKind(
