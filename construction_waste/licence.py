@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from licensing.spec import DocumentKinds, LicenceSpec, NeighbourTexts
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
@@ -25,6 +27,11 @@ CHECKLIST: tuple[tuple[str, str, bool], ...] = (
 )
 # 《城市建筑垃圾管理规定》 sets no term; the city approves for the project's period, at most one year.
 MAX_VALIDITY_DAYS = 365
+# The kernel's renewal refusal and expiry reminder, in the words of a disposal approval.
+RENEWAL_UNTIL_INVALID = _(
+    "The renewed disposal period must end after the current one and within the longest period allowed."
+)
+TOLD_EXPIRY = _("expires within 30 days: apply for renewal or stop disposing of waste under it.")
 KIND_ON_PERMIT = {
     "spoil": "工程渣土",
     "slurry": "工程泥浆",
@@ -92,6 +99,7 @@ SPEC = LicenceSpec(
         grant="waste_grant",
         permit="waste_permit",
         refusal="waste_refusal",
+        pause_notice="waste_pause_notice",
     ),
     neighbour_texts=NeighbourTexts(
         statement=NEIGHBOUR_SMS_TEXT,
@@ -107,4 +115,6 @@ SPEC = LicenceSpec(
     hearing_flagged_text="该建筑垃圾处置事项直接关系他人重大利益或涉及公共利益",
     review_steps=("review",),
     process_model_name="WasteProcess",
+    renewal_until_invalid_text=RENEWAL_UNTIL_INVALID,
+    expiry_text=TOLD_EXPIRY,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
@@ -23,6 +24,7 @@ from licensing.models import (
     LicencePermitRequest,
     LicenceProcess,
     LicenceRating,
+    LicenceReviewPause,
     attachment_path,
 )
 
@@ -132,3 +134,12 @@ class Rating(LicenceRating):
 class FollowUp(LicenceFollowUp):
     class Meta(LicenceFollowUp.Meta):
         permissions = [("resolve_followup", _("Can resolve a rating follow-up"))]
+
+
+class ReviewPause(LicenceReviewPause):
+    class Meta(LicenceReviewPause.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(ended_at__isnull=True), name="waste_one_running_pause"
+            )
+        ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from licensing import lawviews
 from licensing import views as kernel
 
 from . import forms, services
@@ -31,6 +32,11 @@ class ApplicationDetailView(WasteView, kernel.ApplicationDetailView):
 
 
 class ApplicationActionView(WasteView, kernel.ApplicationActionView):
+    detail_view = ApplicationDetailView
+
+
+class LawActionView(WasteView, lawviews.LawActionView):
+    collection = "waste-permits"
     detail_view = ApplicationDetailView
 
 

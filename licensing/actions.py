@@ -17,7 +17,7 @@ from workflows.actions import register_action, register_collection
 from workflows.jurisdiction import get_visible_or_404
 
 from . import forms
-from .services import extension, hearing, rating, registry
+from .services import extension, hearing, pauses, rating, registry
 from .spec import LicenceSpec
 
 
@@ -144,4 +144,39 @@ def register_actions(
         ),
         allowed=lambda *, subject, user: user.has_perm(spec.perm("resolve_followup"))
         and open_follow_up(subject) is not None,
+    )
+    if spec.documents.pause_notice:
+        register_pause_actions(collection)
+
+
+PAUSE_START = "pause_start"
+PAUSE_STOP = "pause_stop"
+PAUSE_ACTIONS = (PAUSE_START, PAUSE_STOP)
+
+
+def register_pause_actions(collection: str) -> None:
+    """ALL art. 45: start and end a special procedure (the page posts the same actions)."""
+    register_action(
+        collection,
+        PAUSE_START,
+        title=_("Start a special procedure (ALL art. 45)"),
+        form_class=forms.PauseStartForm,
+        perform=lambda *, subject, acting_user, data: pauses.pause_start(
+            application=subject,
+            acting_user=acting_user,
+            kind=data["kind"],
+            reason=data["reason"],
+            expected_working_days=data["expected_working_days"],
+        ),
+        allowed=lambda *, subject, user: pauses.may_pause(user, subject),
+    )
+    register_action(
+        collection,
+        PAUSE_STOP,
+        title=_("End the special procedure (ALL art. 45)"),
+        form_class=forms.PauseStopForm,
+        perform=lambda *, subject, acting_user, data: pauses.pause_stop(
+            application=subject, acting_user=acting_user, outcome=data["outcome"]
+        ),
+        allowed=lambda *, subject, user: pauses.may_pause(user, subject),
     )

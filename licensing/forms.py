@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.uploads import MATERIALS, SURVEY_PHOTOS, MultipleUploadField, UploadPolicy
 
-from .models import LicenceRating
+from .models import LicenceRating, LicenceReviewPause
 from .services.messages import NEIGHBOURS_REQUIRED
+from .services.pauses import MAX_EXPECTED_WORKING_DAYS
 from .spec import spec_for
 
 PHONE_INVALID = _("Enter an 11-digit mobile phone number.")
@@ -358,3 +359,19 @@ def check_period(form: forms.Form, data: dict[str, Any]) -> None:
     start, end = data.get("period_from"), data.get("period_until")
     if start and end and end <= start:
         form.add_error("period_until", PERIOD_INVALID)
+
+
+class PauseStartForm(forms.Form):
+    """An ALL art. 45 special procedure: what, why (printed in the notice) and how long."""
+
+    kind = forms.ChoiceField(label=_("Procedure (ALL art. 45)"), choices=LicenceReviewPause.Kind.choices)
+    reason = forms.CharField(
+        label=_("Reason (printed in the notice to the applicant)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expected_working_days = forms.IntegerField(
+        label=_("Expected length (working days)"), min_value=1, max_value=MAX_EXPECTED_WORKING_DAYS
+    )
+
+
+class PauseStopForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome of the procedure"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -28,6 +28,8 @@ class DocumentKinds:
     grant: str
     permit: str
     refusal: str
+    # The written notice of an ALL art. 45 special procedure (特别程序告知书).
+    pause_notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ class NeighbourTexts:
     statement: str
     hearing_right: str
     hearing_date: str
+
+
+def _messages() -> Any:
+    from .services import messages
+
+    return messages
 
 
 def _never(application: Any) -> bool:
@@ -87,6 +95,9 @@ class LicenceSpec:
     hearing_records: str = ""
     # The viewflow process model (a subclass of viewflow's Process: its name must differ between apps).
     process_model_name: str = "PermitProcess"
+    # Texts naming what the type permits (a facility, a disposal...): the kernel's defaults are generic.
+    renewal_until_invalid_text: str | Promise = field(default_factory=lambda: _messages().RENEWAL_UNTIL_INVALID)
+    expiry_text: str | Promise = field(default_factory=lambda: _messages().TOLD_EXPIRY)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def model(self, name: str) -> Any:

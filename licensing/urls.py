@@ -12,7 +12,14 @@ def licence_paths(views: ModuleType) -> dict[str, Any]:
     """Application, permit and follow-up pages, bound to the permit app's view subclasses in ``views``."""
     action = views.ApplicationActionView.as_view
     permit_action = views.PermitActionView.as_view
+    law = {}
+    if hasattr(views, "LawActionView"):
+        # ALL art. 45 special procedures (and any further registered page actions of the type).
+        law["law_action_path"] = path(
+            "applications/<int:pk>/law/<slug:name>/", views.LawActionView.as_view(), name="application_law_action"
+        )
     return {
+        **law,
         "application_detail_path": path(
             "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"
         ),

@@ -65,7 +65,6 @@ class LicenceViewMixin:
         return context
 
 
-
 class ApplicationDetailView(LicenceViewMixin, generic.TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -88,6 +87,10 @@ class ApplicationDetailView(LicenceViewMixin, generic.TemplateView):
         context["rating_form"] = kwargs.get("rating_form") or forms.RatingForm()
         context["withdraw_form"] = forms.OptionalReasonForm()
         context["extend_form"] = kwargs.get("extend_form") or forms.ReasonForm()
+        if self.spec.documents.pause_notice:
+            from .lawviews import pause_context
+
+            context.update(pause_context(application=application, user=user, bound=kwargs.get("law_forms") or {}))
         return context
 
 

@@ -1,4 +1,6 @@
-"""The ALL art. 45 and hearing actions in the action registry: one form and service for web and API.
+"""The neighbours' hearing actions in the action registry: one form and service for web and API.
+
+The ALL art. 45 actions (pause_start, pause_stop) are the kernel's (licensing.actions).
 
 ``/api/permits/<id>/actions/<name>/`` and ``/ads/applications/<id>/law/<name>/`` both run them.
 """
@@ -7,42 +9,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from licensing.actions import PAUSE_START, PAUSE_STOP
 from workflows.actions import register_action
 
-from . import hearings, lawforms, pauses
+from . import hearings, lawforms
 
-PAUSE_START = "pause_start"
-PAUSE_STOP = "pause_stop"
 NEIGHBOUR_HEARING = "neighbour_hearing"
 HEARING_RESCHEDULE = "hearing_reschedule"
 NAMES = (PAUSE_START, PAUSE_STOP, NEIGHBOUR_HEARING, HEARING_RESCHEDULE)
 
 
 def register() -> None:
-    register_action(
-        "permits",
-        PAUSE_START,
-        title=_("Start a special procedure (ALL art. 45)"),
-        form_class=lawforms.PauseStartForm,
-        perform=lambda *, subject, acting_user, data: pauses.pause_start(
-            application=subject,
-            acting_user=acting_user,
-            kind=data["kind"],
-            reason=data["reason"],
-            expected_working_days=data["expected_working_days"],
-        ),
-        allowed=lambda *, subject, user: pauses.may_pause(user, subject),
-    )
-    register_action(
-        "permits",
-        PAUSE_STOP,
-        title=_("End the special procedure (ALL art. 45)"),
-        form_class=lawforms.PauseStopForm,
-        perform=lambda *, subject, acting_user, data: pauses.pause_stop(
-            application=subject, acting_user=acting_user, outcome=data["outcome"]
-        ),
-        allowed=lambda *, subject, user: pauses.may_pause(user, subject),
-    )
     register_action(
         "permits",
         NEIGHBOUR_HEARING,

@@ -1,4 +1,4 @@
-"""Forms of the ALL art. 45 procedures and the hearing records (the web page and the API share them)."""
+"""Forms of the neighbours' hearing records (the web page and the API share them)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .lawmodels import ReviewPause
 from .models import AffectedParty, PermitApplication
-from .pauses import MAX_EXPECTED_WORKING_DAYS
 
+# The ALL art. 45 forms are the kernel's (licensing.forms.PauseStartForm, PauseStopForm).
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class PauseStartForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Procedure (ALL art. 45)"), choices=ReviewPause.Kind.choices)
-    reason = forms.CharField(
-        label=_("Reason (printed in the notice to the applicant)"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-    expected_working_days = forms.IntegerField(
-        label=_("Expected length (working days)"), min_value=1, max_value=MAX_EXPECTED_WORKING_DAYS
-    )
-
-
-class PauseStopForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome of the procedure"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NeighbourHearingForm(forms.Form):

@@ -10,69 +10,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from licensing.models import LicenceReviewPause
 from workflows import clock
 
 
-class ReviewPause(models.Model):
-    """One ALL art. 45 procedure (招标、拍卖、检验、检测、检疫、鉴定、专家评审) whose time the limit excludes.
-
-    It pauses the application's decision clock (workflows.sla ClockPause); the applicant gets a
-    written notice (特别程序告知书) with the reason and the expected length.
-    """
-
-    class Kind(models.TextChoices):
-        TENDER = "tender", _("Tender (招标)")
-        AUCTION = "auction", _("Auction (拍卖)")
-        INSPECTION = "inspection", _("Inspection (检验)")
-        TESTING = "testing", _("Testing (检测)")
-        QUARANTINE = "quarantine", _("Quarantine (检疫)")
-        APPRAISAL = "appraisal", _("Appraisal (鉴定)")
-        EXPERT = "expert", _("Expert review (专家评审)")
-
-    application = models.ForeignKey(
-        "outdoor_ads.PermitApplication",
-        verbose_name=_("application"),
-        on_delete=models.CASCADE,
-        related_name="review_pauses",
-    )
-    kind = models.CharField(_("procedure"), max_length=20, choices=Kind.choices)
-    reason = models.TextField(_("reason"))
-    expected_working_days = models.PositiveSmallIntegerField(_("expected length (working days)"))
-    started_at = models.DateTimeField(_("started at"), default=clock.now)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
-    )
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ended by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    outcome = models.TextField(_("outcome"), blank=True)
-    # The clock's own record of the pause: the dates and working days not counted live there.
-    clock_pause = models.ForeignKey(
-        "sla.ClockPause", verbose_name=_("clock pause"), on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["started_at", "id"]
+class ReviewPause(LicenceReviewPause):
+    class Meta(LicenceReviewPause.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["application"], condition=Q(ended_at__isnull=True), name="ads_one_running_pause"
             )
         ]
-        verbose_name = _("special procedure (ALL art. 45)")
-        verbose_name_plural = _("special procedures (ALL art. 45)")
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.get_kind_display()}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.ended_at is None
 
 
 class NeighbourHearingRight(models.Model):

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from licensing.spec import DocumentKinds, LicenceSpec, NeighbourTexts
 
 from .clocks import ACCEPTANCE_WORKING_DAYS, OVERALL
 
 LIGHTING_ON_PERMIT = {"none": "无照明", "internal": "内透光", "external": "外投光", "self_luminous": "自发光（LED）"}
+# The kernel's renewal refusal and expiry reminder, in the words of a facility.
+RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one and within the facility type's limit.")
+TOLD_EXPIRY = _("expires within 30 days: apply for renewal or remove the facility.")
 HEARING_FLAGGED_TEXT = "该设施直接关系他人重大利益或涉及公共利益"
 # An SMS to a neighbour (not a user of the system); official text, so it stays Chinese.
 NEIGHBOUR_SMS_TEXT = (
@@ -104,6 +109,7 @@ SPEC = LicenceSpec(
         grant="ad_grant",
         permit="ad_permit",
         refusal="ad_refusal",
+        pause_notice="ad_pause_notice",
     ),
     neighbour_texts=NeighbourTexts(
         statement=NEIGHBOUR_SMS_TEXT,
@@ -121,4 +127,6 @@ SPEC = LicenceSpec(
     hearing_flagged_text=HEARING_FLAGGED_TEXT,
     review_steps=("review", "countersign"),
     hearing_records="outdoor_ads.hearings",
+    renewal_until_invalid_text=RENEWAL_UNTIL_INVALID,
+    expiry_text=TOLD_EXPIRY,
 )

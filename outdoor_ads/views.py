@@ -40,9 +40,14 @@ class ApplicationDetailView(AdsView, kernel.ApplicationDetailView):
 
         context = super().get_context_data(**kwargs)
         context.update(
-            law_context(application=context["application"], user=self.request.user, bound=kwargs.get("law_forms") or {})
+            law_context(
+                application=context["application"],
+                user=self.request.user,
+                law_errors=context.get("law_errors", []),
+                bound=kwargs.get("law_forms") or {},
+            )
         )
-        # The ALL art. 45 procedures and neighbours' hearing records of this type (outdoor_ads.lawviews).
+        # The neighbours' hearing records of this type (outdoor_ads.lawviews); the pauses are the kernel's.
         context["extra_template"] = "outdoor_ads/includes/alllaw.html"
         return context
 

@@ -114,7 +114,7 @@ def application_accept_decide(
                     "statutory_due_on": item.statutory_due_date.isoformat() if item.statutory_due_date else "",
                 },
             )
-            tell_applicant(application, TOLD_ACCEPTED)
+            tell_applicant(application, TOLD_ACCEPTED % {"days": item.rule.limit})
         elif decision == "supplement":
             titles = spec.requirement_titles(application)
             items = [titles[code] for code in missing_items or [] if code in titles]

@@ -60,13 +60,15 @@ RATING_NOT_FINISHED = _("An application can be rated once it is finished.")
 RATING_ONCE = _("This application has already been rated.")
 RENEWAL_TOO_LATE = _("A renewal must be applied for at least 30 days before the permit expires.")
 RENEWAL_PENDING = _("A renewal of this permit is already pending.")
-RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one and within the facility type's limit.")
+# The generic wording; a type's spec may name its own object (LicenceSpec.renewal_until_invalid_text).
+RENEWAL_UNTIL_INVALID = _("The renewed validity must end after the current one and within the permit type's limit.")
 PERMIT_NOT_ACTIVE = _("This permit is not active.")
 REQUEST_DECIDED = _("This request has already been decided.")
 NOTHING_TO_CHANGE = _("Nothing would change.")
 VALID_UNTIL_BEFORE_START = _("The permit would end before it starts (%(date)s).")
 # Notification titles to the applicant and the chief.
-TOLD_ACCEPTED = _("has been accepted; the decision is due within 13 working days.")
+# The promise is the type's clock rule (LicenceSpec.overall_rule), read from the clock at acceptance.
+TOLD_ACCEPTED = _("has been accepted; the decision is due within %(days)s working days.")
 TOLD_SUPPLEMENT = _("is incomplete: submit the listed materials online within 10 working days.")
 TOLD_NOT_ACCEPTED = _("has not been accepted.")
 TOLD_SUPPLEMENT_EXPIRED = _("is treated as withdrawn: no supplement within the period.")
@@ -81,7 +83,7 @@ TOLD_GRANTED = _("has been granted; the permit can be downloaded.")
 TOLD_REFUSED = _("has been refused; see the reasons and your rights.")
 TOLD_UNSATISFIED = _("was rated unsatisfied: follow up with the applicant.")
 TOLD_RENEWAL_DECIDED = _("renewal or change decided.")
-TOLD_EXPIRY = _("expires within 30 days: apply for renewal or remove the facility.")
+TOLD_EXPIRY = _("expires within 30 days: apply for renewal or stop the permitted activity.")
 
 # Periods of the law (ALL art. 32, 42, 47, 48, 50; art. 82 counts them in working days).
 SUPPLEMENT_WORKING_DAYS = 10

@@ -27,9 +27,7 @@ from .messages import (
     RENEWAL_MIN_DAYS_BEFORE_EXPIRY,
     RENEWAL_PENDING,
     RENEWAL_TOO_LATE,
-    RENEWAL_UNTIL_INVALID,
     REQUEST_DECIDED,
-    TOLD_EXPIRY,
     TOLD_RENEWAL_DECIDED,
 )
 
@@ -62,7 +60,7 @@ def permit_request_renewal(*, permit: Any, acting_user: User, requested_until: d
     if requested_until <= permit.valid_until or requested_until > validity_limit(
         permit.application, permit.valid_until
     ):
-        raise ValidationError({"requested_until": RENEWAL_UNTIL_INVALID})
+        raise ValidationError({"requested_until": spec_for(permit).renewal_until_invalid_text})
     request = spec_for(permit).model("PermitRequest").objects.create(
         permit=permit,
         county=permit.county,
@@ -219,6 +217,6 @@ def expiry_reminders_send() -> int:
                 permit.reminder_sent_for = permit.valid_until
                 permit.save(update_fields=["reminder_sent_for"])
                 audit.record(actor=None, action="permit.expiry.remind", obj=permit, data={"until": permit.valid_until})
-                tell_holder(permit, TOLD_EXPIRY, str(permit.valid_until))
+                tell_holder(permit, spec_for(permit).expiry_text, str(permit.valid_until))
                 count += 1
     return count

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
-from outdoor_ads import pauses
+from licensing.services import pauses
 from outdoor_ads.flows import PermitFlow
 from outdoor_ads.lawmodels import ReviewPause
 from outdoor_ads.services import overall_clock

@@ -205,6 +205,15 @@ _KIND_LIST = [
         required=(*_WASTE_BASE, "accepted_on", "extension_days", "reason", "new_due_on"),
     ),
     DocumentKind(
+        # ALL art. 45 (see ad_pause_notice): the same written notice for a disposal approval.
+        code="waste_pause_notice",
+        title="特别程序告知书",
+        number_code="建垃特",
+        process=WASTE,
+        issuing_roles=("chief", "waste_reviewer"),
+        required=(*_WASTE_BASE, "procedure", "reason", "started_on", "expected_working_days", "expected_until"),
+    ),
+    DocumentKind(
         code="waste_grant",
         title="准予行政许可决定书",
         number_code="建垃许",

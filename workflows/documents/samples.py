@@ -191,6 +191,17 @@ SAMPLES: dict[str, Sample] = {
             "new_due_on": "2026-04-15",
         },
     ),
+    "waste_pause_notice": Sample(
+        _WASTE_COMPANY,
+        {
+            **_WASTE,
+            "procedure": "检测",
+            "reason": "需检测拟处置工程渣土是否含有有害物质",
+            "started_on": "2026-03-10",
+            "expected_working_days": 5,
+            "expected_until": "2026-03-17",
+        },
+    ),
     "waste_grant": Sample(
         _WASTE_COMPANY,
         {**_WASTE, **_WASTE_PERMIT, "permit_number": "昭住建建垃证〔2026〕3号"},

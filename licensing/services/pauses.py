@@ -4,6 +4,9 @@ Their time is not counted in the decision limit. Starting one pauses the applica
 clock (workflows.sla, the same machinery as hearings), so the clock's explanation names it, and
 the applicant gets a written notice (特别程序告知书) with the reason and the expected length.
 Stopping one resumes the clock and tells the applicant the new due date.
+
+The kernel runs them for every licence type: the type's spec names its ``ReviewPause`` model
+(a ``licensing.models.LicenceReviewPause``) and its notice kind (``DocumentKinds.pause_notice``).
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from workflows import audit, calendar, clock
 from workflows.jurisdiction import is_visible
 from workflows.models import User
-from workflows.roles import has_role
 
-from .lawmodels import ReviewPause
-from .models import PermitApplication
+from ..models import LicenceApplication, LicenceReviewPause
+from ..spec import spec_for
+from . import common
 
-Status = PermitApplication.Status
-Kind = ReviewPause.Kind
+Status = LicenceApplication.Status
+Kind = LicenceReviewPause.Kind
 
 # Error messages (tests assert them exactly).
 PAUSE_STAFF_ONLY = _(
@@ -71,19 +74,25 @@ CLOCK_NOTE_TEXT = "{procedure}（行政许可法第四十五条）：{reason}；
 DECIDED_STATUSES = (Status.GRANTED, Status.DELIVERED, Status.REFUSED)
 
 
-def may_pause(user: Any, application: PermitApplication) -> bool:
+def may_pause(user: Any, application: Any) -> bool:
+    """The type's reviewers and deciders (its review/decide permissions) who see the application."""
+    spec = spec_for(application)
     return bool(
         getattr(user, "is_authenticated", False)
-        and (has_role(user, "reviewer") or has_role(user, "chief"))
-        and is_visible(user, PermitApplication, application.pk)
+        and (user.has_perm(spec.perm("review_permit")) or user.has_perm(spec.perm("decide_permit")))
+        and is_visible(user, type(application), application.pk)
     )
 
 
-def running_pause(application: PermitApplication) -> ReviewPause | None:
-    return ReviewPause.objects.filter(application=application, ended_at__isnull=True).first()
+def _pauses(application: Any) -> Any:
+    return spec_for(application).model("ReviewPause").objects
 
 
-def _require_under_review(application: PermitApplication) -> None:
+def running_pause(application: Any) -> Any:
+    return _pauses(application).filter(application=application, ended_at__isnull=True).first()
+
+
+def _require_under_review(application: Any) -> None:
     if application.decided_at is not None or application.status in DECIDED_STATUSES:
         raise ValidationError(PAUSE_AFTER_DECISION)
     if application.accepted_at is None or not application.is_open:
@@ -91,13 +100,9 @@ def _require_under_review(application: PermitApplication) -> None:
 
 
 @transaction.atomic
-def pause_start(
-    *, application: PermitApplication, acting_user: User, kind: str, reason: str, expected_working_days: int
-) -> ReviewPause:
+def pause_start(*, application: Any, acting_user: User, kind: str, reason: str, expected_working_days: int) -> Any:
     """Start a special procedure: the decision clock pauses and the applicant is told in writing."""
-    from licensing.services import common
     from workflows.sla.services import clock_pause
-
 
     if not may_pause(acting_user, application):
         raise PermissionDenied(PAUSE_STAFF_ONLY)
@@ -129,7 +134,7 @@ def pause_start(
     )
     clock_pause_row = item.pauses.get(ended_at__isnull=True)
     today = clock.today()
-    pause = ReviewPause.objects.create(
+    pause = _pauses(application).create(
         application=application,
         kind=kind,
         reason=reason,
@@ -140,7 +145,7 @@ def pause_start(
     )
     common.issue(
         application,
-        "ad_pause_notice",
+        spec_for(application).documents.pause_notice,
         acting_user,
         {
             "procedure": procedure,
@@ -162,11 +167,9 @@ def pause_start(
 
 
 @transaction.atomic
-def pause_stop(*, application: PermitApplication, acting_user: User, outcome: str) -> ReviewPause:
+def pause_stop(*, application: Any, acting_user: User, outcome: str) -> Any:
     """End the running special procedure: the decision clock runs again from the next working day."""
-    from licensing.services import common
     from workflows.sla.services import clock_resume
-
 
     if not may_pause(acting_user, application):
         raise PermissionDenied(PAUSE_STAFF_ONLY)
@@ -174,7 +177,8 @@ def pause_stop(*, application: PermitApplication, acting_user: User, outcome: st
         raise ValidationError({"outcome": PAUSE_OUTCOME_REQUIRED})
     application = common.lock_application(application)
     pause = (
-        ReviewPause.objects.select_for_update(no_key=True)
+        _pauses(application)
+        .select_for_update(no_key=True)
         .filter(application=application, ended_at__isnull=True)
         .first()
     )
