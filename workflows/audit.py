@@ -40,7 +40,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from . import clock
-from .bulk import insert_rows
+from .bulk import insert_rows, insert_rows_together
 from .models import AuditEntry, AuditPending, AuditSeal, County, User
 
 logger = logging.getLogger(__name__)
@@ -203,6 +203,17 @@ def pending_events() -> list[Any] | None:
     return getattr(_local, "events", None)
 
 
+def defer_row(model: type[models.Model], fields: tuple[str, ...], row: tuple[Any, ...]) -> bool:
+    """Inside a step's ``deferred`` scope: queue one row of ``model`` to be written with the
+    step's audit rows, in the same statement (True). Outside a scope nothing is queued (False):
+    the caller saves the row itself. Only for rows nothing reads back inside the step."""
+    rows = getattr(_local, "rows", None)
+    if rows is None:
+        return False
+    rows.setdefault((model, fields), []).append(row)
+    return True
+
+
 def _entry_row(e: AuditEntry) -> tuple[Any, ...]:
     return (e.at, e.actor_id, e.actor_name, e.action, e.object_type, e.object_id, e.object_repr, e.county_id, e.reason,
             e.data, e.mac)
@@ -210,7 +221,7 @@ def _entry_row(e: AuditEntry) -> tuple[Any, ...]:
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Inside one step's transaction: its audit rows and outbox events, each table in one INSERT.
+    """Inside one step's transaction: its audit rows, outbox events and deferred rows in one statement.
 
     A step writes three to six audit rows (the act, its clocks, its documents) and one or two
     events; each used to be its own INSERT. Here they are kept in order, with the MAC and the
@@ -221,21 +232,28 @@ def deferred() -> Iterator[None]:
     if _pending_rows() is not None:
         yield
         return
-    _local.entries, _local.events = [], []
+    _local.entries, _local.events, _local.rows = [], [], {}
     try:
         yield
-        entries, events = _local.entries, _local.events
-        _local.entries = _local.events = None
-        if entries:
-            ids = insert_rows(AuditEntry, ENTRY_COLUMNS, [_entry_row(e) for e in entries], returning="id")
-            for entry, pk in zip(entries, ids, strict=True):
-                entry.pk = pk
-        if events:
-            from .events import write_events
+        entries, events, rows = _local.entries, _local.events, _local.rows
+        _local.entries = _local.events = _local.rows = None
+        from .events import EVENT_COLUMNS, Event, event_rows, events_written
 
-            write_events(events)
+        # The audit rows, the events and the rows deferred with them (``defer_row``): one
+        # INSERT per table, all in one statement.
+        entry_ids, event_ids, *_others = insert_rows_together(
+            [
+                (AuditEntry, ENTRY_COLUMNS, [_entry_row(e) for e in entries]),
+                (Event, EVENT_COLUMNS, event_rows(events)),
+                *[(model, fields, table_rows) for (model, fields), table_rows in rows.items()],
+            ]
+        )
+        for entry, pk in zip(entries, entry_ids, strict=True):
+            entry.pk = pk
+        if events:
+            events_written(events, event_ids)
     finally:
-        _local.entries = _local.events = None
+        _local.entries = _local.events = _local.rows = None
 
 
 # --- sealing ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models.sql import UpdateQuery
 
 
 def insert_rows(
@@ -30,6 +31,49 @@ def insert_rows(
         return _insert_rows_values(
             model, fields, rows, on_conflict_do_nothing=on_conflict_do_nothing, returning=returning
         )
+    sql, params = _unnest_insert(
+        model, fields, rows, on_conflict_do_nothing=on_conflict_do_nothing, returning=returning
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()] if returning else []
+
+
+Batch = tuple[type[models.Model], Sequence[str], Sequence[Sequence[Any]]]
+
+
+def insert_rows_together(batches: Sequence[Batch]) -> list[list[Any]]:
+    """Several ``insert_rows`` (model, fields, rows) in one statement; the new ids, per batch in row order.
+
+    On PostgreSQL each INSERT is a data-modifying CTE of the same statement (triggers fire as
+    for separate INSERTs); ids of one table come from one sequence in insertion order, so sorted
+    they are in row order.
+    """
+    filled = [index for index, batch in enumerate(batches) if batch[2]]
+    if connection.vendor != "postgresql" or len(filled) < 2:
+        return [insert_rows(model, fields, rows, returning="id") for model, fields, rows in batches]
+    parts: list[str] = []
+    params: list[Any] = []
+    for index in filled:
+        model, fields, rows = batches[index]
+        sql, batch_params = _unnest_insert(model, fields, rows, on_conflict_do_nothing=False, returning="id")
+        parts.append(f"b{index} AS ({sql})")
+        params += batch_params
+    union = " UNION ALL ".join(f"SELECT {index}, * FROM b{index}" for index in filled)  # noqa: S608 - numbers
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} {union}", params)  # noqa: S608 - names from the models
+        found = cursor.fetchall()
+    return [sorted(pk for batch, pk in found if batch == index) for index in range(len(batches))]
+
+
+def _unnest_insert(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    on_conflict_do_nothing: bool,
+    returning: str,
+) -> tuple[str, list[Any]]:
     meta = model._meta
     columns = []
     arrays = []
@@ -51,9 +95,7 @@ def insert_rows(
     if returning:
         returned: Any = meta.get_field(returning)
         sql += f" RETURNING {connection.ops.quote_name(returned.column)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()] if returning else []
+    return sql, params
 
 
 def _insert_rows_values(
@@ -96,3 +138,38 @@ def _insert_rows_values(
             if returning:
                 returned_values.extend(row[0] for row in cursor.fetchall())
     return returned_values
+
+
+def row_update(obj: models.Model, fields: Sequence[str] | None = None) -> tuple[models.QuerySet[Any], dict[str, Any]]:
+    """``obj.save(update_fields=fields)`` as an (queryset, values) for ``update_together``
+    (``fields`` None: every column of the object's own table)."""
+    meta = obj._meta
+    local = [f for f in meta.local_concrete_fields if not f.primary_key]
+    chosen: list[Any] = local if fields is None else [meta.get_field(name) for name in fields]
+    if any(field not in local for field in chosen):
+        raise ValueError(f"{meta.label}: update_together writes only the model's own table")
+    return type(obj)._base_manager.filter(pk=obj.pk), {f.attname: getattr(obj, f.attname) for f in chosen}
+
+
+def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> list[int]:
+    """Several ``queryset.update(**values)`` in one statement; the rows each changed.
+
+    On PostgreSQL each UPDATE is a data-modifying CTE of one statement; the tables must differ
+    (one statement cannot change a row twice). Elsewhere, one UPDATE after the other.
+    """
+    if connection.vendor != "postgresql" or len(updates) < 2:
+        return [queryset.update(**values) for queryset, values in updates]
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, (queryset, values) in enumerate(updates):
+        query: Any = queryset.query.chain(UpdateQuery)
+        query.add_update_values(values)
+        if query.related_updates:
+            raise ValueError("update_together writes only the model's own table")
+        sql, update_params = query.get_compiler(queryset.db).as_sql()
+        parts.append(f"u{index} AS ({sql} RETURNING 1)")
+        params += update_params
+    counts = ", ".join(f"(SELECT count(*) FROM u{index})" for index in range(len(updates)))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {counts}", params)  # noqa: S608 - the ORM's SQL
+        return [int(n) for n in cursor.fetchone()]

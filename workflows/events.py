@@ -64,8 +64,15 @@ EVENT_COLUMNS = ["kind", "subject_type", "subject_id", "county", "data", "create
 
 def write_events(events: list[Event]) -> None:
     """Many events in one INSERT (in order); webhooks are scheduled once, after commit."""
-    rows = [(e.kind, e.subject_type_id, e.subject_id, e.county_id, e.data, e.created) for e in events]
-    ids = insert_rows(Event, EVENT_COLUMNS, rows, returning="id")
+    events_written(events, insert_rows(Event, EVENT_COLUMNS, event_rows(events), returning="id"))
+
+
+def event_rows(events: list[Event]) -> list[tuple[Any, ...]]:
+    return [(e.kind, e.subject_type_id, e.subject_id, e.county_id, e.data, e.created) for e in events]
+
+
+def events_written(events: list[Event], ids: list[int]) -> None:
+    """After the events' INSERT (``ids`` in their order): their ids, and the webhooks after commit."""
     for event, pk in zip(events, ids, strict=True):
         event.pk = pk
     transaction.on_commit(lambda: _schedule(ids))

@@ -15,6 +15,7 @@ from django.db import transaction
 from viewflow.workflow.status import STATUS
 
 from workflows import audit, clock
+from workflows.bulk import row_update, update_together
 from workflows.documents.corrections import quoting
 from workflows.flowviews import task_execution
 from workflows.models import User
@@ -95,7 +96,7 @@ def application_accept_decide(
         else:
             application.status = status.ACCEPTED
             application.accepted_at = now
-        application.save()
+        # The application's row is written with the process's at the end of the step (one statement).
         submitted_on = local_date(application.submitted_at)
         supplement_clock = start_supplement_clock(application, acting_user) if decision == "supplement" else None
         if decision == "accept":
@@ -143,7 +144,7 @@ def application_accept_decide(
             )
             tell_applicant(application, TOLD_NOT_ACCEPTED, comment)
         process.acceptance = decision
-        process.save(update_fields=["acceptance"])
+        update_together(row_update(application), row_update(process, ["acceptance"]))
         record_opinion(
             application=application,
             step="acceptance",

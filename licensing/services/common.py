@@ -117,6 +117,30 @@ def issue(
     )
 
 
+def issue_together(
+    application: Any,
+    acting_user: User | None,
+    documents: list[tuple[str, dict[str, Any]]],
+    *,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> list[Any]:
+    """Several documents of the application (kind, data) numbered and stored together; a
+    ``NumberOf(kind)`` in one's data is the number of the other (workflows.documents)."""
+    from workflows.documents.services import DocumentRequest, document_issue_many
+
+    base = spec_for(application).base_data(application)
+    holder_name = application.applicant.display_name
+    return document_issue_many(
+        requests=[
+            DocumentRequest(kind, holder_name, {**base, **data}, valid_from, valid_until) for kind, data in documents
+        ],
+        county=application.county,
+        subject=application,
+        acting_user=acting_user,
+    )
+
+
 def permit_documents(application: Any) -> Any:
     from workflows.documents.models import IssuedDocument
     from workflows.documents.selectors import documents_for
@@ -177,19 +201,17 @@ def start_supplement_clock(application: Any, acting_user: User) -> Any:
 
 
 def stop_supplement_clock(application: Any, acting_user: User | None) -> None:
-    from workflows.sla.services import clock_stop
+    from workflows.sla.services import clock_stop_open
 
-    item = supplement_clock(application)
-    if item is not None:
-        clock_stop(clock=item, acting_user=acting_user)
+    from ..clocks import SUPPLEMENT
+
+    clock_stop_open(subject=application, rule=SUPPLEMENT, acting_user=acting_user)
 
 
 def stop_overall_clock(application: Any, acting_user: User | None) -> None:
-    from workflows.sla.services import clock_stop
+    from workflows.sla.services import clock_stop_open
 
-    item = overall_clock(application)
-    if item is not None:
-        clock_stop(clock=item, acting_user=acting_user)
+    clock_stop_open(subject=application, rule=spec_for(application).overall_rule, acting_user=acting_user)
 
 
 def resume_overall_clock(application: Any, acting_user: User) -> None:
@@ -275,10 +297,17 @@ def record_opinion(
     comment: str,
     author: User,
     data: dict[str, Any] | None = None,
-) -> Any:
-    return spec_for(application).model("Opinion").objects.create(
-        application=application, step=step, decision=decision, comment=comment, author=author, data=data or {}
-    )
+) -> None:
+    """The opinion of a step; inside a step written with its audit rows (nothing reads it there)."""
+    from workflows import audit
+
+    model = spec_for(application).model("Opinion")
+    row = (application.pk, step, decision, comment, data or {}, author.pk, clock.now())
+    if not audit.defer_row(model, OPINION_FIELDS, row):
+        model.objects.create(**dict(zip(OPINION_FIELDS, row, strict=True)))
+
+
+OPINION_FIELDS = ("application_id", "step", "decision", "comment", "data", "author_id", "at")
 
 
 def process_of(application: Any) -> Any:
@@ -294,8 +323,14 @@ def lock_application(application: Any) -> Any:
 
 
 def lock_subject(process: Any) -> Any:
-    """Inside a step: the application of the step's (already locked) process."""
-    return spec_for(process).application_model.objects.select_for_update(no_key=True).get(pk=process.application_id)
+    """Inside a step: the application of the step's (already locked) process.
+
+    With its county and applicant, which steps' documents, clocks and notices name; only the
+    application's row is locked.
+    """
+    model = spec_for(process).application_model
+    locked = model.objects.select_for_update(no_key=True, of=("self",)).select_related("county", "applicant")
+    return locked.get(pk=process.application_id)
 
 
 def validity_limit(application: Any, start: dt.date) -> dt.date:

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows import audit, clock
+from workflows.bulk import row_update, update_together
+from workflows.documents.services import NumberOf
 from workflows.flowviews import task_execution
 from workflows.jurisdiction import is_visible
 from workflows.models import User
@@ -16,6 +18,7 @@ from ..selectors import statement_period_open
 from ..spec import spec_for, spec_of_task
 from .common import (
     issue,
+    issue_together,
     local_date,
     lock_application,
     lock_subject,
@@ -64,8 +67,7 @@ def application_decide(
             raise ValidationError({"comment": REASON_REQUIRED})
         if statement_period_open(application):
             raise ValidationError(STATEMENT_PERIOD_OPEN, params={"date": str(application.statement_period_until)})
-        process.granted = granted
-        process.save(update_fields=["granted"])
+        process.granted = granted  # written with the application below
         application.decided_at = now
         if granted:
             # The requested period, never starting before the decision, within the type's maximum.
@@ -76,24 +78,21 @@ def application_decide(
             if until < start:
                 raise ValidationError({"valid_until": VALID_UNTIL_BEFORE_START % {"date": start.isoformat()}})
             application.status = application.Status.GRANTED
-            permit_document = issue(
+            permit_document, _grant = issue_together(
                 application,
-                spec.documents.permit,
                 acting_user,
-                spec.permit_data(application),
-                valid_from=start,
-                valid_until=until,
-            )
-            issue(
-                application,
-                spec.documents.grant,
-                acting_user,
-                {
-                    **spec.grant_data(application),
-                    "permit_number": permit_document.number,
-                    "reasons": comment,
-                    "conditions": conditions.strip(),
-                },
+                [
+                    (spec.documents.permit, spec.permit_data(application)),
+                    (
+                        spec.documents.grant,
+                        {
+                            **spec.grant_data(application),
+                            "permit_number": NumberOf(spec.documents.permit),
+                            "reasons": comment,
+                            "conditions": conditions.strip(),
+                        },
+                    ),
+                ],
                 valid_from=start,
                 valid_until=until,
             )
@@ -116,7 +115,7 @@ def application_decide(
                 acting_user,
                 {"submitted_on": local_date(application.submitted_at), "reasons": comment},
             )
-        application.save()
+        update_together(row_update(process, ["granted"]), row_update(application))
         stop_overall_clock(application, acting_user)
         tell_applicant(application, TOLD_GRANTED if granted else TOLD_REFUSED, comment)
         record_opinion(
@@ -135,8 +134,13 @@ def application_deliver(*, task: Any, acting_user: User, method: str, comment: s
         now = clock.now()
         application.status = application.Status.DELIVERED
         application.closed_at = now
-        application.save(update_fields=["status", "closed_at"])
-        spec.model("Permit").objects.filter(application=application).update(delivered_at=now, delivery_method=method)
+        update_together(
+            row_update(application, ["status", "closed_at"]),
+            (
+                spec.model("Permit").objects.filter(application=application),
+                {"delivered_at": now, "delivery_method": method},
+            ),
+        )
         record_opinion(application=application, step="delivery", decision=method, comment=comment, author=acting_user)
         audit.record(actor=acting_user, action="application.deliver", obj=application, data={"method": method})
     return application

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows import audit
+from workflows.bulk import row_update, update_together
 from workflows.flowviews import task_execution
 from workflows.models import User
 
@@ -55,10 +56,13 @@ def application_review(
         agreed = "countersign" not in spec.review_steps
         process.countersigned = agreed
         process.hearing_flagged = bool(hearing_flag)
-        process.save(update_fields=["countersigned", "hearing_flagged"])
         if agreed:
             application.status = _after_review(application, process)
-            application.save(update_fields=["status"])
+            update_together(
+                row_update(process, ["countersigned", "hearing_flagged"]), row_update(application, ["status"])
+            )
+        else:
+            process.save(update_fields=["countersigned", "hearing_flagged"])
         record_opinion(
             application=application,
             step="review",
@@ -81,10 +85,9 @@ def application_countersign(*, task: Any, acting_user: User, decision: str, comm
         application = lock_subject(process)
         agreed = decision == "agree"
         process.countersigned = agreed
-        process.save(update_fields=["countersigned"])
         if agreed:
             application.status = _after_review(application, process)
-        application.save(update_fields=["status"])
+        update_together(row_update(process, ["countersigned"]), row_update(application, ["status"]))
         record_opinion(
             application=application,
             step="countersign",

@@ -7,20 +7,27 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from workflows import audit, clock
-from workflows.documents.models import IssuedDocument
+from workflows.documents.models import DocumentCounter, IssuedDocument
 from workflows.documents.registry import KINDS
 from workflows.documents.samples import SAMPLES
 from workflows.documents.selectors import documents_for
 from workflows.documents.services import (
     MISSING_FIELDS,
     DocumentDataError,
+    DocumentRequest,
     DocumentStateError,
+    NumberOf,
+    _canonical,
     document_issue,
+    document_issue_many,
     document_revoke,
     document_supersede,
 )
+from workflows.models import AuditEntry as AuditEntryModel
 from workflows.models import County
 
 from .conftest import issue_sample, pdf_bytes, pdf_font_names, pdf_text, rendered, squash
@@ -228,3 +235,79 @@ def test_who_counts_as_a_natural_person_for_masking(holder, data, person):
     from workflows.documents.services import holder_is_person
 
     assert holder_is_person(holder, data) is person
+
+
+def _request(kind_code: str, **data: object) -> DocumentRequest:
+    sample = SAMPLES[kind_code]
+    data = {**sample.data, **data}
+    return DocumentRequest(kind_code, sample.holder_name, data, sample.valid_from, sample.valid_until)
+
+
+def test_documents_issued_together_are_numbered_in_one_statement_and_name_each_other(
+    application, zhaoyang, demo_users, django_capture_on_commit_callbacks
+):
+    chief = demo_users["chief"]
+    with clock.travel(MARCH):
+        first = issue_sample("ad_permit", subject=application, county=zhaoyang, demo_users=demo_users, render=False)
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks() as callbacks:
+            permit, grant, second_permit = document_issue_many(
+                requests=[
+                    _request("ad_permit"),
+                    _request("ad_grant", permit_number=NumberOf("ad_permit")),
+                    _request("ad_permit"),
+                ],
+                county=zhaoyang,
+                subject=application,
+                acting_user=chief,
+            )
+    # Numbers continue each series without a gap, in the order asked for.
+    assert (first.sequence, permit.sequence, second_permit.sequence, grant.sequence) == (1, 2, 3, 1)
+    assert permit.number.endswith("〔2026〕2号") and second_permit.number.endswith("〔2026〕3号")
+    assert grant.data["permit_number"] == permit.number
+    stored = IssuedDocument.objects.get(pk=grant.pk)
+    assert stored.data["permit_number"] == permit.number and stored.issued_by == chief
+    # One statement numbers them, one INSERT stores them; each renders after commit.
+    writes = [q["sql"] for q in captured if q["sql"].startswith('INSERT INTO "documents_')]
+    assert len(writes) == 2, writes
+    assert len(callbacks) == 3
+    issued = AuditEntryModel.objects.filter(action="document.issue").values_list("data__number", flat=True)
+    assert {permit.number, grant.number, second_permit.number} <= set(issued)
+
+
+def test_a_batch_naming_a_document_it_does_not_issue_is_refused_before_any_number(application, zhaoyang, demo_users):
+    with clock.travel(MARCH), pytest.raises(DocumentDataError):
+        document_issue_many(
+            requests=[_request("ad_grant", permit_number=NumberOf("ad_permit"))],
+            county=zhaoyang,
+            subject=application,
+            acting_user=demo_users["chief"],
+        )
+    assert not IssuedDocument.objects.exists()
+    assert not DocumentCounter.objects.exists()
+
+
+def test_a_document_is_numbered_and_stored_in_one_statement(application, zhaoyang, demo_users):
+    ludian = County.objects.get(name="鲁甸县")
+    with clock.travel(MARCH):
+        first = issue_sample("ad_acceptance", subject=application, county=zhaoyang, demo_users=demo_users, render=False)
+        with CaptureQueriesContext(connection) as captured:
+            second, other_kind, third = document_issue_many(
+                requests=[_request("ad_acceptance"), _request("ad_supplement"), _request("ad_acceptance")],
+                county=zhaoyang,
+                subject=application,
+                acting_user=demo_users["clerk"],
+            )
+        elsewhere = issue_sample("ad_acceptance", subject=application, county=ludian, demo_users=demo_users)
+    writes = [q["sql"] for q in captured if "documents_" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith("WITH seq AS"), writes
+    assert [first.number, second.number, third.number] == [f"昭住建广受〔2026〕{n}号" for n in (1, 2, 3)]
+    assert other_kind.number == "昭住建广补〔2026〕1号" and elsewhere.number == "鲁住建广受〔2026〕1号"
+    stored = IssuedDocument.objects.get(pk=third.pk)
+    assert (stored.number, stored.sequence, stored.data, stored.issuer) == (
+        third.number,
+        3,
+        _canonical(SAMPLES["ad_acceptance"].data),
+        third.issuer,
+    )
+    assert stored.subject == application and stored.authority_id == third.authority_id and not stored.pdf
+    assert rendered(stored).sha256  # the stored row renders as any other

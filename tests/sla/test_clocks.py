@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from workflows import clock
 from workflows.models import AuditEntry, County
 from workflows.sla import selectors, services
-from workflows.sla.models import MissingYearAlert, Notification, PauseReason
+from workflows.sla.models import Clock, MissingYearAlert, Notification, PauseReason
 
 from .helpers import at
 
@@ -264,3 +266,48 @@ def test_unknown_rule_is_refused(zhaoyang: County) -> None:
     with pytest.raises(LookupError) as info:
         services.clock_start(subject=zhaoyang, rule="nope.none", county=zhaoyang)
     assert str(info.value) == str(UNKNOWN_RULE % {"code": "nope.none"})
+
+
+@pytest.mark.parametrize(
+    ("started", "stopped"),
+    [
+        (at(2026, 9, 28), at(2026, 10, 22)),  # across National Day and a make-up Saturday
+        (at(2026, 10, 10), at(2026, 10, 10)),  # stopped the day it started
+        (at(2025, 3, 3), at(2026, 10, 22)),  # started before the statement's window
+    ],
+)
+def test_the_one_statement_stop_counts_days_used_as_the_calendar_does(
+    zhaoyang: County, demo_users: dict, started: dt.datetime, stopped: dt.datetime
+) -> None:
+    from workflows import calendar
+
+    item = start_permit(zhaoyang, demo_users["reviewer"], started)
+    with clock.travel(stopped), CaptureQueriesContext(connection) as captured:
+        result = services.clock_stop_open(subject=zhaoyang, rule="drill.overall", acting_user=demo_users["reviewer"])
+    assert result is not None and result.pk == item.pk
+    expected = calendar.working_days_between(item.start_date, stopped.date(), lenient=set())
+    item.refresh_from_db()
+    assert item.stopped_on == stopped.date() and item.days_used == result.days_used == max(0, expected)
+    assert item.assignee == demo_users["reviewer"]
+    # One statement, a second only for a clock started outside its window.
+    inside = (stopped.date() - item.start_date).days < services.STOP_WINDOW_DAYS
+    assert len([q for q in captured if "sla_clock" in q["sql"]]) == (1 if inside else 2)
+    assert AuditEntry.objects.filter(action="sla.clock_stop", data__days_used=item.days_used).count() == 1
+    # Stopping again finds no open clock; clock_stop of a stopped clock is harmless.
+    assert services.clock_stop_open(subject=zhaoyang, rule="drill.overall") is None
+    assert services.clock_stop(clock=item).stopped_at == item.stopped_at
+
+
+def test_a_step_clock_stops_with_its_pause_closed_and_its_holder_recorded(zhaoyang: County, demo_users: dict) -> None:
+    reviewer, clerk = demo_users["reviewer"], demo_users["clerk"]
+    item = start_permit(zhaoyang, reviewer, at(2026, 9, 28))
+    with clock.travel(at(2026, 9, 30)):
+        services.clock_pause(clock=item, reason=PauseReason.SUPPLEMENT, note="补正材料", acting_user=reviewer)
+    Clock.objects.filter(pk=item.pk).update(task_id=None)
+    with clock.travel(at(2026, 10, 13)):
+        stopped = services.clock_stop(clock=item, acting_user=reviewer)
+    item.refresh_from_db()
+    # Paused 30 Sept to 13 Oct: 8, 9, 10 (make-up), 12 and 13 Oct not counted; 29, 30 Sept used.
+    assert item.paused_on is None and item.paused_working_days == stopped.paused_working_days == 5
+    assert item.days_used == stopped.days_used == 2 and item.pauses.get().ended_on == D(2026, 10, 13)
+    assert services.clock_stop_task(task_id=0, assignee_id=clerk.pk) is None

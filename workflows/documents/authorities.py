@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import County
@@ -28,23 +27,29 @@ class AuthorityMissing(LookupError):
 
 
 def authority_for(*, county: County, kind: str = "") -> IssuingAuthority:
-    """The authority issuing ``kind`` documents for ``county`` (one query, once per request)."""
-    return memo(("documents.authority", county.pk, kind), lambda: _authority_for(county=county, kind=kind))
+    """The authority issuing ``kind`` documents for ``county``.
 
-
-def _authority_for(*, county: County, kind: str) -> IssuingAuthority:
-    assignment = (
-        AuthorityAssignment.objects.select_related("authority")
-        .filter(county=county, kind__in=[kind, ""])
-        .order_by(Case(When(kind="", then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .first()
-    )
-    if assignment is not None:
-        return assignment.authority
-    default = IssuingAuthority.objects.filter(is_default=True).first()
+    The county's assignments for every kind are read in one query, once per request: a step
+    issuing a decision and a permit looks both up in the same rows.
+    """
+    assignments = memo(("documents.authorities", county.pk), lambda: _assignments_of(county))
+    found = assignments.get(kind) or assignments.get("")
+    if found is not None:
+        return found
+    default = memo(("documents.default_authority",), _default_authority)
     if default is None:
         raise AuthorityMissing(str(NO_AUTHORITY % {"county": county.name}))
     return default
+
+
+def _assignments_of(county: County) -> dict[str, IssuingAuthority]:
+    """{kind: authority} of the county's assignments ("" for every kind)."""
+    rows = AuthorityAssignment.objects.select_related("authority").filter(county=county)
+    return {row.kind: row.authority for row in rows}
+
+
+def _default_authority() -> IssuingAuthority | None:
+    return IssuingAuthority.objects.filter(is_default=True).first()
 
 
 def site_authority_name() -> str:

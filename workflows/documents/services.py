@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -153,18 +154,99 @@ def _check_issuer(kind: DocumentKind, acting_user: User | None) -> None:
         raise PermissionDenied(NOT_AN_ISSUER)
 
 
-def _next_sequence(prefix: str, year: int) -> int:
-    """The series' next number in one statement: the row is created or incremented under its
-    row lock (held to the end of the transaction, as ``SELECT … FOR NO KEY UPDATE`` would)."""
+def _next_sequences(series: list[tuple[str, int]]) -> list[int]:
+    """The next number of each (prefix, year) series, in order, in one statement.
+
+    Each series' row is created or incremented under its row lock (held to the end of the
+    transaction, as ``SELECT … FOR NO KEY UPDATE`` would), in the order of ``series`` — the
+    order in which a step issues its documents, as when they were numbered one by one. A series
+    asked for twice advances by two.
+    """
+    wanted: dict[tuple[str, int], int] = {}
+    for key in series:
+        wanted[key] = wanted.get(key, 0) + 1
     table = connection.ops.quote_name(DocumentCounter._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(wanted))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (prefix, year, last_sequence) VALUES (%s, %s, 1) "  # noqa: S608 - the model's table
-            f"ON CONFLICT (prefix, year) DO UPDATE SET last_sequence = {table}.last_sequence + 1 "
-            "RETURNING last_sequence",
-            [prefix, year],
+            f"INSERT INTO {table} (prefix, year, last_sequence) VALUES {values} "  # noqa: S608 - the model's table
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last_sequence = {table}.last_sequence + EXCLUDED.last_sequence "
+            "RETURNING prefix, year, last_sequence",
+            [value for (prefix, year), count in wanted.items() for value in (prefix, year, count)],
         )
-        return int(cursor.fetchone()[0])
+        last = {(prefix, year): int(sequence) for prefix, year, sequence in cursor.fetchall()}
+    # Within a series, numbers go out in the order the documents were asked for.
+    handed: dict[tuple[str, int], int] = {}
+    numbers = []
+    for key in series:
+        handed[key] = handed.get(key, 0) + 1
+        numbers.append(last[key] - wanted[key] + handed[key])
+    return numbers
+
+
+# A sequence no series reaches: formatting it shows where a number puts its sequence.
+_SEQUENCE_MARK = 987_654_321_987
+
+
+def _number_and_insert(
+    documents: list[IssuedDocument], series: list[tuple[str, int]], kinds: list[tuple[DocumentKind, IssuingAuthority]]
+) -> None:
+    """Number the documents and insert them in one statement (PostgreSQL).
+
+    The counters are advanced as ``_next_sequences`` does (same rows, same order, same locks);
+    the documents' INSERT reads the new values from that INSERT's RETURNING in the same statement
+    and writes each number as the kind formats it (the text around the sequence, from
+    ``format_number``).
+    """
+    wanted: dict[tuple[str, int], int] = {}
+    for key in series:
+        wanted[key] = wanted.get(key, 0) + 1
+    handed: dict[tuple[str, int], int] = {}
+    back, before, after = [], [], []
+    for key, (kind, issuer) in zip(series, kinds, strict=True):
+        handed[key] = handed.get(key, 0) + 1
+        back.append(wanted[key] - handed[key])
+        head, tail = kind.format_number(issuer.number_prefix, key[1], _SEQUENCE_MARK).split(str(_SEQUENCE_MARK))
+        before.append(head)
+        after.append(tail)
+    quote = connection.ops.quote_name
+    counter = quote(DocumentCounter._meta.db_table)
+    fields: list[Any] = [
+        f for f in IssuedDocument._meta.concrete_fields if f.name not in ("id", "sequence", "number")
+    ]
+    columns = [quote(f.column) for f in fields]
+    arrays: list[str] = []
+    params: list[Any] = [value for (prefix, year), count in wanted.items() for value in (prefix, year, count)]
+    for field in fields:
+        arrays.append(f"%s::{field.db_type(connection)}[]")
+        values = [field.pre_save(document, True) for document in documents]
+        if isinstance(field, models.JSONField):
+            params.append([json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False) for v in values])
+        else:
+            params.append([field.get_db_prep_save(v, connection) for v in values])
+    params += [[prefix for prefix, _y in series], back, before, after]
+    values_sql = ", ".join(["(%s, %s, %s)"] * len(wanted))
+    names = ", ".join(f"t.{c}" for c in columns)
+    sequence = "(seq.last_sequence - t.xiuhua_back)"
+    sql = (
+        f"WITH seq AS (INSERT INTO {counter} (prefix, year, last_sequence) VALUES {values_sql} "  # noqa: S608 - names from the models
+        f"ON CONFLICT (prefix, year) DO UPDATE SET last_sequence = {counter}.last_sequence + EXCLUDED.last_sequence "
+        "RETURNING prefix, year, last_sequence), "
+        f"docs AS (INSERT INTO {quote(IssuedDocument._meta.db_table)} ({', '.join(columns)}, sequence, number) "
+        f"SELECT {names}, {sequence}, t.xiuhua_before || {sequence}::text || t.xiuhua_after "
+        f"FROM unnest({', '.join(arrays)}, %s::text[], %s::int[], %s::text[], %s::text[]) WITH ORDINALITY "
+        f"AS t({', '.join(columns)}, xiuhua_prefix, xiuhua_back, xiuhua_before, xiuhua_after, xiuhua_position) "
+        "JOIN seq ON seq.prefix = t.xiuhua_prefix AND seq.year = t.year "
+        "ORDER BY t.xiuhua_position RETURNING id, sequence, number) "
+        "SELECT id, sequence, number FROM docs ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Ids come from one sequence in insertion order: sorted, they follow the documents.
+    for document, (pk, number_sequence, number) in zip(documents, rows, strict=True):
+        document.pk, document.sequence, document.number = pk, number_sequence, number
+        document._state.adding, document._state.db = False, connection.alias
 
 
 def _authority(
@@ -187,6 +269,28 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+class NumberOf(str):
+    """In the data of one document of ``document_issue_many``: the number the batch's (first)
+    document of kind ``kind`` receives, e.g. the permit's number on the grant decision."""
+
+    __slots__ = ()
+    MARK = "\x00number-of:"
+
+    def __new__(cls, kind: str) -> NumberOf:
+        return super().__new__(cls, f"{cls.MARK}{kind}\x00")
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """One document of ``document_issue_many``."""
+
+    kind: str
+    holder_name: str
+    data: dict[str, Any]
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
 def _issue(
     *,
     kind: DocumentKind,
@@ -200,40 +304,86 @@ def _issue(
     supersedes: IssuedDocument | None = None,
     authority: IssuingAuthority | None = None,
 ) -> IssuedDocument:
-    data = _canonical(data)
-    validate(kind, holder_name=holder_name, data=data, valid_from=valid_from, valid_until=valid_until)
-    _check_issuer(kind, acting_user)
+    request = DocumentRequest(kind.code, holder_name, data, valid_from, valid_until)
+    return _issue_many(
+        [request], county=county, subject=subject, acting_user=acting_user, supersedes=supersedes, authority=authority
+    )[0]
+
+
+def _issue_many(
+    requests: list[DocumentRequest],
+    *,
+    county: County,
+    subject: models.Model,
+    acting_user: User | None,
+    supersedes: IssuedDocument | None = None,
+    authority: IssuingAuthority | None = None,
+) -> list[IssuedDocument]:
+    """Check every document, then number them (one statement) and store them (one INSERT)."""
     issued_at = clock.now()
     year = clock.today().year
-    authority = _authority(kind, county, supersedes, authority)
-    issuer = authority.snapshot()
-    sequence = _next_sequence(kind.number_prefix(authority.number_prefix), year)
-    document = IssuedDocument.objects.create(
-        kind=kind.code,
-        county=county,
-        year=year,
-        sequence=sequence,
-        number=kind.format_number(authority.number_prefix, year, sequence),
-        title=kind.title,
-        subject=subject,
-        holder_name=holder_name.strip(),
-        holder_is_person=holder_is_person(holder_name, data),
-        data=data,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        authority=authority,
-        issuer=issuer,
-        template_version=template_version(kind),
-        verification_code=_new_code(),
-        issued_at=issued_at,
-        issued_by=acting_user,
-        supersedes=supersedes,
+    prepared = []
+    for request in requests:
+        kind = _kind(request.kind)
+        data = _canonical(request.data)
+        validate(
+            kind,
+            holder_name=request.holder_name,
+            data=data,
+            valid_from=request.valid_from,
+            valid_until=request.valid_until,
+        )
+        _check_issuer(kind, acting_user)
+        prepared.append((request, kind, data, _authority(kind, county, supersedes, authority)))
+    in_batch = {NumberOf(request.kind) for request in requests}
+    for request in requests:
+        for value in request.data.values():
+            if isinstance(value, NumberOf) and value not in in_batch:
+                raise DocumentDataError(UNKNOWN_KIND % {"kind": value.strip("\x00")})
+    documents = [
+        IssuedDocument(
+            kind=kind.code,
+            county=county,
+            year=year,
+            title=kind.title,
+            subject=subject,
+            holder_name=request.holder_name.strip(),
+            holder_is_person=holder_is_person(request.holder_name, data),
+            data=data,
+            valid_from=request.valid_from,
+            valid_until=request.valid_until,
+            authority=issuer,
+            issuer=issuer.snapshot(),
+            template_version=template_version(kind),
+            verification_code=_new_code(),
+            issued_at=issued_at,
+            issued_by=acting_user,
+            supersedes=supersedes,
+        )
+        for request, kind, data, issuer in prepared
+    ]
+    series = [(kind.number_prefix(issuer.number_prefix), year) for _r, kind, _d, issuer in prepared]
+    linked = any(
+        isinstance(value, str) and value.startswith(NumberOf.MARK) for doc in documents for value in doc.data.values()
     )
+    if connection.vendor == "postgresql" and not linked:
+        _number_and_insert(documents, series, [(kind, issuer) for _r, kind, _d, issuer in prepared])
+    else:  # a document naming another's number: number first, then fill it in and insert
+        numbers: dict[str, str] = {}
+        sequences = _next_sequences(series)
+        for document, (_r, kind, _d, issuer), sequence in zip(documents, prepared, sequences, strict=True):
+            document.sequence = sequence
+            document.number = kind.format_number(issuer.number_prefix, year, sequence)
+            numbers.setdefault(NumberOf(kind.code), document.number)
+        for document in documents:
+            document.data = {k: numbers.get(v, v) if isinstance(v, str) else v for k, v in document.data.items()}
+        IssuedDocument.objects.bulk_create(documents)
     # Rendering waits for the commit: nothing is rendered (nor written to disk) for a
     # transaction that rolls back, and no lock is held while it runs. robust: a broker that
     # cannot be reached must not fail a committed request; the render sweep catches up.
-    transaction.on_commit(partial(schedule_render, document.pk), robust=True)
-    return document
+    for document in documents:
+        transaction.on_commit(partial(schedule_render, document.pk), robust=True)
+    return documents
 
 
 @step_atomic  # no savepoint inside a step (workflows.concurrency)
@@ -273,6 +423,29 @@ def document_issue(
         data={"kind": spec.code, "number": document.number, "issuer": document.issuer["name"]},
     )
     return document
+
+
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
+def document_issue_many(
+    *,
+    requests: list[DocumentRequest],
+    county: County,
+    subject: models.Model,
+    acting_user: User | None,
+) -> list[IssuedDocument]:
+    """Several documents about ``subject`` at once (a decision and its permit): numbered in one
+    statement and stored in one INSERT; a ``NumberOf(kind)`` in one's data becomes the number
+    the batch's document of that kind received. Each is audited as ``document_issue`` does."""
+    documents = _issue_many(requests, county=county, subject=subject, acting_user=acting_user)
+    for document in documents:
+        audit.record(
+            actor=acting_user,
+            action="document.issue",
+            obj=document,
+            county=county,
+            data={"kind": document.kind, "number": document.number, "issuer": document.issuer["name"]},
+        )
+    return documents
 
 
 def _lock_valid(document: IssuedDocument, reason: str) -> IssuedDocument:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.module_loading import import_string
 
@@ -75,7 +75,7 @@ def _send_in_worker(ids: list[int]) -> None:
 
 
 def notify_many(notices: Sequence[Notice], *, send_in_worker: bool = False) -> list[int]:
-    """Bell rows and outbox rows for many notices in two INSERTs (returns the bell rows' ids).
+    """Bell rows and outbox rows for many notices in one statement (returns the bell rows' ids).
 
     The outbox is sent after commit.
 
@@ -105,20 +105,63 @@ def notify_many(notices: Sequence[Notice], *, send_in_worker: bool = False) -> l
             if getattr(user, "phone", ""):
                 addresses.append((Delivery.Channel.SMS, user.phone))
             channels.append(addresses)
-    fields = ["recipient", "title", "body", "level", "content_type", "object_id", "url", "created_at"]
-    note_ids: list[int] = insert_rows(Notification, fields, notes, returning="id")
     rows = [
-        (note_id, str(channel), address, 0, "")
-        for note_id, addresses in zip(note_ids, channels, strict=True)
+        (index, str(channel), address)
+        for index, addresses in enumerate(channels)
         for channel, address in addresses
     ]
-    if rows:
-        ids = insert_rows(Delivery, ["notification", "channel", "address", "attempts", "error"], rows, returning="id")
+    note_ids, ids = _insert(notes, rows)
+    if ids:
         if send_in_worker:
             transaction.on_commit(lambda: _send_in_worker(ids), robust=True)
         else:
             transaction.on_commit(lambda: deliver_pending(ids=ids, limit=len(ids)))
     return note_ids
+
+
+NOTE_FIELDS = ["recipient", "title", "body", "level", "content_type", "object_id", "url", "created_at"]
+
+
+def _insert(notes: list[tuple[Any, ...]], rows: list[tuple[int, str, str]]) -> tuple[list[int], list[int]]:
+    """Insert the bell rows and their outbox rows (``rows``: index of the note, channel, address).
+
+    On PostgreSQL one statement: the notes' ids are drawn from their sequence first, so the
+    outbox rows name them in the same statement. Returns (note ids in order, outbox ids).
+    """
+    if not notes:
+        return [], []
+    if connection.vendor != "postgresql":  # SQLite (make run): two INSERTs
+        note_ids = insert_rows(Notification, NOTE_FIELDS, notes, returning="id")
+        deliveries = [(note_ids[index], channel, address, 0, "") for index, channel, address in rows]
+        fields = ["notification", "channel", "address", "attempts", "error"]
+        return note_ids, insert_rows(Delivery, fields, deliveries, returning="id")
+    quote = connection.ops.quote_name
+    note_meta, delivery_meta = Notification._meta, Delivery._meta
+    note_fields: list[Any] = [note_meta.get_field(name) for name in NOTE_FIELDS]
+    columns = [quote(f.column) for f in note_fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in note_fields)
+    channel_type = delivery_meta.get_field("channel").db_type(connection)
+    address_type = delivery_meta.get_field("address").db_type(connection)
+    note_table, delivery_table = quote(note_meta.db_table), quote(delivery_meta.db_table)
+    sql = (
+        # ``src`` is materialised once (it is read twice and calls nextval), so each note keeps its id.
+        f"WITH src AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('{note_meta.db_table}', 'id')) AS id, "  # noqa: S608 - names from the models
+        f"t.* FROM unnest({arrays}) WITH ORDINALITY AS t({', '.join(columns)}, ord)), "
+        f"notes AS (INSERT INTO {note_table} (id, {', '.join(columns)}) "
+        f"SELECT id, {', '.join(columns)} FROM src ORDER BY ord), "
+        f"outbox AS (INSERT INTO {delivery_table} (notification_id, channel, address, attempts, error) "
+        f"SELECT src.id, d.channel, d.address, 0, '' FROM unnest(%s::bigint[], %s::{channel_type}[], "
+        f"%s::{address_type}[]) WITH ORDINALITY AS d(note, channel, address, position) "
+        "JOIN src ON src.ord = d.note ORDER BY d.position RETURNING id) "
+        "SELECT 0, ord, id FROM src UNION ALL SELECT 1, 0, id FROM outbox"
+    )
+    params: list[Any] = [[row[i] for row in notes] for i in range(len(NOTE_FIELDS))]
+    params += [[index + 1 for index, _c, _a in rows], [c for _i, c, _a in rows], [a for _i, _c, a in rows]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    note_ids = [pk for kind, _ord, pk in sorted(r for r in result if r[0] == 0)]
+    return note_ids, sorted(pk for kind, _ord, pk in result if kind == 1)
 
 
 def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -220,28 +220,109 @@ def _locked(item: Clock) -> Clock:
 
 @step_atomic  # no savepoint inside a step (workflows.concurrency)
 def clock_stop(*, clock: Clock, acting_user: User | None = None) -> Clock:
-    return _stop(_locked(clock), acting_user=acting_user)
+    stopped = _stop_first(Clock.objects.filter(pk=clock.pk), open_only=False, acting_user=acting_user)
+    # None: no such row (any more); reading it raises as it always did.
+    return stopped if stopped is not None else _stop(_locked(clock), acting_user=acting_user)
 
 
 @step_atomic  # no savepoint inside a step (workflows.concurrency)
 def clock_stop_task(*, task_id: int, assignee_id: int | None, acting_user: User | None = None) -> Clock | None:
-    """Stop the open step clock of a task, if it has one: one locking read, one UPDATE.
+    """Stop the open step clock of a task, if it has one: one statement (``_stop_first``).
 
     ``assignee_id`` is the task's owner when it closed (a task claimed and completed in one
     request was never saved in between, so its clock learns its holder here).
     """
-    item = (
-        Clock.objects.select_for_update()
-        .select_related("rule")
-        .filter(task_id=task_id, stopped_at__isnull=True)
-        .order_by("-id")
-        .first()
+    return _stop_first(
+        Clock.objects.filter(task_id=task_id).order_by("-id"), assignee_id=assignee_id, acting_user=acting_user
     )
-    if item is None:
+
+
+@step_atomic  # no savepoint inside a step (workflows.concurrency)
+def clock_stop_open(*, subject: Any, rule: str, acting_user: User | None = None) -> Clock | None:
+    """Stop the subject's open clock of ``rule`` if it has one (the one ``selectors.open_clock`` finds)."""
+    content_type = ContentType.objects.get_for_model(subject)  # cached per process
+    matching = Clock.objects.filter(content_type=content_type, object_id=str(subject.pk), rule__code=rule)
+    return _stop_first(matching.order_by("started_at", "id"), acting_user=acting_user)
+
+
+# How far back from the stop day ``_stop_first`` counts working days inside its statement; a
+# clock started earlier gets its count in a second UPDATE.
+STOP_WINDOW_DAYS = 400
+_CLOCK_FIELDS: list[Any] = list(Clock._meta.concrete_fields)
+
+
+def _working_days_back(day: dt.date) -> list[int]:
+    """``counts[k]`` = working days in (day - k, day] (as ``calendar.working_days_between``)."""
+    counts = [0]
+    current = day
+    for _k in range(1, STOP_WINDOW_DAYS):
+        counts.append(counts[-1] + calendar.is_working_day(current, lenient=set()))
+        current -= dt.timedelta(days=1)
+    return counts
+
+
+def _stop_first(
+    matching: models.QuerySet[Clock],
+    *,
+    open_only: bool = True,
+    assignee_id: int | None = None,
+    acting_user: User | None,
+) -> Clock | None:
+    """Lock the first clock of ``matching`` and stop it in the same statement; None: no such clock.
+
+    A step stops a clock on every completion; a read of the clock, then its UPDATE, cost two
+    round trips. Here one statement locks the row and writes what ``_stop`` writes: the wall
+    time, its local date, and the working days used — days in (start, stop] less the paused
+    ones, looked up in the working-day counts back from the stop day that the calendar computed
+    here (``_working_days_back``). A paused clock (its pause must be closed first) or a stopped
+    one is not written by the statement and goes through ``_stop`` under the lock it took.
+    """
+    if open_only:
+        matching = matching.filter(stopped_at__isnull=True)
+    if connection.vendor != "postgresql":  # SQLite (make run): read, then write
+        item = matching.select_for_update().select_related("rule").first()
+        return None if item is None else _stop(_with_assignee(item, assignee_id), acting_user=acting_user)
+    target_sql, target_params = matching.values("id")[:1].query.sql_with_params()
+    moment = _wall_now()
+    stopped_on = _local_date(moment)
+    counts = _working_days_back(stopped_on)
+    columns = ", ".join(f"c.{connection.ops.quote_name(f.column)}" for f in _CLOCK_FIELDS)
+    used = "(%s::int[])[(%s::date - c.start_date) + 1]"  # NULL outside the window
+    sql = (
+        f"WITH target AS ({target_sql} FOR UPDATE OF sla_clock), "  # noqa: S608 - the ORM's SQL, constant columns
+        "stopped AS (UPDATE sla_clock c SET stopped_at = %s, stopped_on = %s, "
+        "assignee_id = COALESCE(%s, c.assignee_id), "
+        f"days_used = CASE WHEN {used} IS NULL THEN NULL ELSE GREATEST(0, {used} - c.paused_working_days) END "
+        "FROM target WHERE c.id = target.id AND c.stopped_at IS NULL AND c.paused_on IS NULL "
+        f"RETURNING {columns}) "
+        "SELECT target.id, stopped.* FROM target LEFT JOIN stopped ON TRUE"
+    )
+    params = [*target_params, moment, stopped_on, assignee_id, counts, stopped_on, counts, stopped_on]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if assignee_id is not None:
+    if row[1] is None:  # paused or stopped already; the statement locked it
+        item = Clock.objects.select_related("rule").get(pk=row[0])
+        return _stop(_with_assignee(item, assignee_id), acting_user=acting_user)
+    item = Clock.from_db(connection.alias, [f.attname for f in _CLOCK_FIELDS], list(row[1:]))
+    if item.days_used is None:  # started before the window
+        item.days_used = _days_used(item, stopped_on)
+        Clock.objects.filter(pk=item.pk).update(days_used=item.days_used)
+    _audit_stop(item, acting_user=acting_user)
+    return item
+
+
+def _with_assignee(item: Clock, assignee_id: int | None) -> Clock:
+    if assignee_id is not None and item.stopped_at is None:
         item.assignee_id = assignee_id
-    return _stop(item, acting_user=acting_user)
+    return item
+
+
+def _days_used(item: Clock, stopped_on: dt.date) -> int:
+    counted = calendar.working_days_between(item.start_date, stopped_on, lenient=set())
+    return max(0, counted - item.paused_working_days)
 
 
 def _label_lower(content_type_id: int) -> str:
@@ -257,10 +338,13 @@ def _stop(item: Clock, *, acting_user: User | None) -> Clock:
     moment = _wall_now()
     item.stopped_at = moment
     item.stopped_on = _local_date(moment)
-    item.days_used = max(
-        0, calendar.working_days_between(item.start_date, item.stopped_on, lenient=set()) - item.paused_working_days
-    )
+    item.days_used = _days_used(item, item.stopped_on)
     item.save()
+    _audit_stop(item, acting_user=acting_user)
+    return item
+
+
+def _audit_stop(item: Clock, *, acting_user: User | None) -> None:
     # The subject is named by the clock's own columns (type, id, label kept at its start), so
     # stopping a clock reads neither the subject nor its county.
     audit.record(
@@ -270,7 +354,6 @@ def _stop(item: Clock, *, acting_user: User | None) -> Clock:
         county=item.county_id,
         data={"clock": item.pk, "light": item.light, "days_used": item.days_used},
     )
-    return item
 
 
 def _wall_now() -> dt.datetime:
