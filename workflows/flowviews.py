@@ -36,7 +36,7 @@ from viewflow.workflow.status import STATUS
 
 from . import audit, requestcache
 from .concurrency import retry_once
-from .jurisdiction import is_visible, visibility_q
+from .jurisdiction import is_visible, remember_visible, visibility_q
 from .requestcache import memo
 from .worklist import WorkListColumns, decorate, light_counts
 
@@ -82,6 +82,14 @@ def subject_visible(user: Any, process: Any) -> bool:
     return is_visible(user, subject_model, getattr(process, f"{field_name}_id"))
 
 
+def note_subject_visible(user: Any, process: Any) -> None:
+    """``process`` was read through its subject's visibility predicate: later checks need no query."""
+    found = _subject_of(type(process))
+    if found is not None:
+        field_name, subject_model = found
+        remember_visible(user, subject_model, getattr(process, f"{field_name}_id"))
+
+
 def process_visibility_q(user: Any, process_class: Any, prefix: str = "") -> Q | None:
     """The visibility predicate of ``process_class``'s subject, seen from ``prefix``; None = all."""
     found = _subject_of(process_class)
@@ -110,6 +118,16 @@ def task_related(flow_class: Any) -> list[str]:
     if found is not None:
         related.append(f"{link}__{found[0]}")
     return related
+
+
+def tasks_visibility_q(user: Any, flow_classes: Any) -> Q:
+    """Tasks of any of ``flow_classes`` whose subject ``user`` may see, as one predicate."""
+    scope = Q(pk__in=[])
+    for flow_class in flow_classes:
+        flow_scope = Q(process__flow_class=flow_class)
+        q = process_visibility_q(user, flow_class.process_class, prefix=task_process_link(flow_class))
+        scope |= flow_scope if q is None else flow_scope & q
+    return scope
 
 
 def visible_tasks(user: Any, flow_class: Any, qs: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
@@ -209,18 +227,34 @@ class TaskUrlGuardMiddleware:
 
 
 def check_task_url(*, user: Any, flow_class: Any, node: Any, process_pk: Any, task_pk: Any) -> None:
-    """Raise Http404 unless process, task and node match and the user may see the subject."""
-    process = flow_class.process_class._default_manager.filter(pk=process_pk).first()
-    if process is None or process.flow_class is not flow_class:
-        raise Http404
+    """Raise Http404 unless process, task and node match and the user may see the subject.
+
+    One query: the task (or, for a process page, the process) filtered by the URL's ids, the
+    flow and the subject's visibility predicate; the answer is kept for the view's own checks.
+    """
+    authenticated = getattr(user, "is_authenticated", False)
+    process_class = flow_class.process_class
+    found = _subject_of(process_class)
     if task_pk is not None:
-        task = Task.objects.filter(pk=task_pk).only("process_id", "flow_task").first()
-        if task is None or task.process_id != process.pk:
+        link = task_process_link(flow_class)
+        tasks = Task.objects.filter(pk=task_pk, process_id=process_pk, process__flow_class=flow_class)
+        q = process_visibility_q(user, process_class, prefix=link) if authenticated else None
+        subject_id = f"{link}{found[0]}_id" if found is not None else "process_id"
+        row = (tasks if q is None else tasks.filter(q)).values_list("flow_task", subject_id).first()
+        if row is None:
             raise Http404
-        if node is not None and task.flow_task is not node:
+        if node is not None and row[0] is not node:
             raise Http404
-    if getattr(user, "is_authenticated", False) and not subject_visible(user, process):
+        if authenticated and found is not None:
+            remember_visible(user, found[1], row[1])
+        return
+    processes = process_class._default_manager.filter(pk=process_pk, flow_class=flow_class)
+    q = process_visibility_q(user, process_class) if authenticated else None
+    process = (processes if q is None else processes.filter(q)).first()
+    if process is None:
         raise Http404
+    if authenticated:
+        note_subject_visible(user, process)
 
 
 class View(flow.View):
