@@ -40,6 +40,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import requestcache
 from .apiconv import errors_response, validation_errors
 from .concurrency import retry_once
 from .flowviews import (
@@ -415,8 +416,12 @@ class TaskCompleteView(APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return errors_response(validation_errors(exc))
-        task.refresh_from_db()
-        return Response({"id": task.pk, "status": task.status})
+        # The status the step wrote (kept by task_execution for this request); read again otherwise.
+        finished = requestcache.recall(("flowviews.finished", task.pk))
+        if finished is None:
+            task.refresh_from_db()
+            finished = task.status
+        return Response({"id": task.pk, "status": finished})
 
 
 urlpatterns = [

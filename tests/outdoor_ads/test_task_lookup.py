@@ -98,3 +98,16 @@ def test_web_step_urls_check_process_node_and_visibility_in_one_query(demo_users
     assert not [q["sql"] for q in captured if 'FROM "outdoor_ads_permitapplication" WHERE' in q["sql"]]
     task.refresh_from_db()
     assert task.status == STATUS.ASSIGNED and task.owner_id == demo_users["clerk"].pk
+
+
+def test_completion_answers_with_the_status_the_step_wrote(demo_users, application):
+    task = open_task(application, PermitFlow.accept)
+    with CaptureQueriesContext(connection) as captured:
+        response = api(demo_users["clerk"]).post(
+            f"/api/tasks/{task.pk}/complete/", {"decision": "accept"}, format="json"
+        )
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.status == STATUS.DONE
+    assert response.json() == {"id": task.pk, "status": task.status}
+    assert not captured[len(captured) - 1]["sql"].startswith('SELECT "viewflow_task"')  # not read again
