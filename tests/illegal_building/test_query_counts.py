@@ -118,10 +118,10 @@ def test_case_lists_show_exactly_the_county_rows(data: Data, client_as: Callable
 # viewflow's rows, audit and events (under pytest also the step's SAVEPOINT and RELEASE).
 # Issue 12 asks for <= 25; these are the counts reached so far, so an added query fails here.
 CASE_STEP_BUDGET = {
-    "verify": 47,
-    "approve_filing": 40,
+    "verify": 45,
+    "approve_filing": 38,
     "stop_order": 47,
-    "investigate": 40,
+    "investigate": 38,
     "prior_notice": 53,
 }
 
