@@ -301,8 +301,9 @@ class View(flow.View):
 def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
     """Lock the task's process row, re-read the task (with its process rows) and yield it.
 
-    One ``SELECT … FOR UPDATE`` on the process's own row (the row viewflow's
-    ``select_for_update_lock`` locks), waiting rather than NOWAIT: viewflow's lock retries a
+    One ``SELECT … FOR NO KEY UPDATE OF`` the process's own row (the row viewflow's
+    ``select_for_update_lock`` locks), viewflow's process row and the task, read in that same
+    statement; waiting rather than NOWAIT: viewflow's lock retries a
     failed NOWAIT by catching the error inside the block, which aborts any surrounding
     transaction, and taking it again once the row is ours would only cost two savepoints and a
     query. The loser of a race waits here, then reads the winner's result and gets a TaskConflict.
@@ -317,9 +318,17 @@ def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
         if found is None:
             raise Http404
         flow_class, process_pk = found.flow_task.flow_class, found.process_id
+    link = task_process_link(flow_class)[:-2]
+    tasks = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk)
+    if link != "process":
+        tasks = tasks.filter(**{f"{link}__isnull": False})  # an inner join: its row can be locked
+    # Locked in this order: the flow's process row, viewflow's process row, the task. Every row the
+    # step may write back is locked, so a loser that waited reads the winner's committed versions
+    # (READ COMMITTED re-reads a locked row that changed; rows merely joined would keep the
+    # statement's snapshot). NO KEY: inserts that only reference these rows are not blocked.
+    locked = (link, "process", "self") if link != "process" else ("process", "self")
     with transaction.atomic(savepoint=savepoint):
-        flow_class.process_class._default_manager.select_for_update().filter(pk=process_pk).exists()
-        task = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk).first()
+        task = tasks.select_for_update(of=locked, no_key=True).first()
         if task is None:
             raise Http404
         yield task
