@@ -14,6 +14,7 @@ from viewflow import this
 from viewflow.workflow import act, flow, lock
 
 from licensing.flows import LicenceFlowMixin
+from workflows import gates
 from workflows.flowviews import StepView, View
 from workflows.sla.flow import SlaFlowMixin
 
@@ -40,7 +41,7 @@ class WasteDisposalFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
         .Next(this.route_acceptance)
     )
     route_acceptance = (
-        flow.Switch()
+        gates.Switch()
         .Annotation(title=_("Acceptance decided"))
         .Case(this.review, act.process.is_accepted)
         .Case(this.supplement, act.process.needs_supplement)
@@ -48,7 +49,7 @@ class WasteDisposalFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
     )
     supplement = flow.Handle().Annotation(title=_("Applicant supplements the materials")).Next(this.route_supplement)
     route_supplement = (
-        flow.If(act.process.is_supplement_answered)
+        gates.If(act.process.is_supplement_answered)
         .Annotation(title=_("Supplement answered in time?"))
         .Then(this.accept)
         .Else(this.withdrawn)
@@ -62,7 +63,7 @@ class WasteDisposalFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
         .Next(this.route_hearing)
     )
     route_hearing = (
-        flow.If(act.process.hearing_required)
+        gates.If(act.process.hearing_required)
         .Annotation(title=_("Hearing required or requested?"))
         .Then(this.schedule_hearing)
         .Else(this.decide)
@@ -77,7 +78,7 @@ class WasteDisposalFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
         .Next(this.route_hearing_scheduled)
     )
     route_hearing_scheduled = (
-        flow.If(act.process.is_hearing_scheduled)
+        gates.If(act.process.is_hearing_scheduled)
         .Annotation(title=_("Hearing scheduled (not waived)?"))
         .Then(this.hearing)
         .Else(this.decide)
@@ -98,7 +99,7 @@ class WasteDisposalFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
         .Next(this.route_decision)
     )
     route_decision = (
-        flow.If(act.process.is_granted).Annotation(title=_("Granted?")).Then(this.deliver).Else(this.refused)
+        gates.If(act.process.is_granted).Annotation(title=_("Granted?")).Then(this.deliver).Else(this.refused)
     )
 
     # --- Acceptance clerk: delivers the approval within 10 working days (ALL art. 44) ---

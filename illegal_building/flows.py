@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows import gates
 from workflows.counties import county_by_pk
 from workflows.flowviews import StepView, View
 from workflows.requestcache import memo
@@ -58,7 +59,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_illegal)
     )
     check_illegal = (
-        flow.If(lambda activation: activation.process.found_illegal)
+        gates.If(lambda activation: activation.process.found_illegal)
         .Annotation(title=_("Illegal?"))
         .Then(this.approve_filing)
         .Else(this.end_not_illegal)
@@ -72,7 +73,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_filed)
     )
     check_filed = (
-        flow.If(lambda activation: activation.process.filing_approved)
+        gates.If(lambda activation: activation.process.filing_approved)
         .Annotation(title=_("Filed?"))
         .Then(this.stop_order)
         .Else(this.end_not_filed)
@@ -92,7 +93,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_correctable)
     )
     check_correctable = (
-        flow.If(lambda activation: activation.process.orders_correction_directly)
+        gates.If(lambda activation: activation.process.orders_correction_directly)
         .Annotation(title=_("Order to correct without a fine?"))
         .Then(this.correction_decision)
         .Else(this.prior_notice)
@@ -118,7 +119,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_corrected)
     )
     check_corrected = (
-        flow.If(lambda activation: activation.process.complied)
+        gates.If(lambda activation: activation.process.complied)
         .Annotation(title=_("Corrected?"))
         .Then(this.closing_report)
         .Else(this.prior_notice)
@@ -138,7 +139,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_hearing)
     )
     check_hearing = (
-        flow.If(lambda activation: activation.process.hearing_requested)
+        gates.If(lambda activation: activation.process.hearing_requested)
         .Annotation(title=_("Hearing requested?"))
         .Then(this.hearing)
         .Else(this.legal_review)
@@ -158,13 +159,13 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_legal)
     )
     check_legal = (
-        flow.If(lambda activation: activation.process.legal_approved)
+        gates.If(lambda activation: activation.process.legal_approved)
         .Annotation(title=_("Legal review approved?"))
         .Then(this.check_major)
         .Else(this.investigate)
     )
     check_major = (
-        flow.If(lambda activation: activation.process.is_major)
+        gates.If(lambda activation: activation.process.is_major)
         .Annotation(title=_("Major case?"))
         .Then(this.collective)
         .Else(this.check_decision_kind)
@@ -178,7 +179,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_decision_kind)
     )
     check_decision_kind = (
-        flow.If(lambda activation: activation.process.decides_correction)
+        gates.If(lambda activation: activation.process.decides_correction)
         .Annotation(title=_("Correction with a fine?"))
         .Then(this.correction_decision)
         .Else(this.decision)
@@ -210,7 +211,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_demolished)
     )
     check_demolished = (
-        flow.If(lambda activation: activation.process.complied)
+        gates.If(lambda activation: activation.process.complied)
         .Annotation(title=_("Demolished?"))
         .Then(this.closing_report)
         .Else(this.reminder)
@@ -228,7 +229,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_demolished_after_reminder)
     )
     check_demolished_after_reminder = (
-        flow.If(lambda activation: activation.process.complied)
+        gates.If(lambda activation: activation.process.complied)
         .Annotation(title=_("Demolished after the reminder?"))
         .Then(this.closing_report)
         .Else(this.coercive_decision)
@@ -270,7 +271,7 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Next(this.check_closing)
     )
     check_closing = (
-        flow.If(lambda activation: activation.process.closing_approved)
+        gates.If(lambda activation: activation.process.closing_approved)
         .Annotation(title=_("Closing approved?"))
         .Then(this.end)
         .Else(this.closing_report)

@@ -1,20 +1,51 @@
-"""Django's model permission backend, reading a user's permissions in one query instead of two."""
+"""Django's model permission backend: a user's permissions and roles (groups) in one query per request."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.db.models import CharField, Value
+
+from .roles import ROLE_MEMO, unwrapped
+
+
+def read_access(user_obj: Any) -> None:
+    """The user's group names and permissions (their own and their groups') in ONE query.
+
+    Kept on the user object, which lives as long as the request, as Django keeps its permission
+    cache: the group names for ``workflows.roles.roles_of`` (``ROLE_MEMO``), the permission set
+    for ``get_all_permissions`` (``_perm_cache``; a superuser's, all permissions, is read apart).
+    A change of groups or permissions is seen by the next request (a new user object), and at
+    once by this one after ``user.groups`` changes (``roles.forget_roles``).
+    """
+    user_obj = unwrapped(user_obj)
+    through_groups = Group.objects.filter(user=user_obj).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename"
+    )
+    own = Permission.objects.filter(user=user_obj).values_list(
+        Value(None, output_field=CharField()), "content_type__app_label", "codename"
+    )
+    names: set[str] = set()
+    perms: set[str] = set()
+    for name, app_label, codename in through_groups.order_by().union(own.order_by(), all=True):
+        if name is not None:
+            names.add(name)
+        if codename is not None:
+            perms.add(f"{app_label}.{codename}")
+    user_obj.__dict__[ROLE_MEMO] = frozenset(names)
+    if not user_obj.is_superuser:
+        user_obj._perm_cache = perms
 
 
 class OneQueryModelBackend(ModelBackend):
     """``ModelBackend`` whose permission set (direct and through groups) is one query per user object.
 
-    Django reads the user's own permissions and their groups' in two queries; every request that
-    checks a permission (jurisdiction, menus, task queues) paid both. Same answer, same cache
-    attribute (``_perm_cache``), same rules for inactive users, anonymous users and superusers.
+    Django reads the user's own permissions and their groups' in two queries, and the roles
+    (``roles_of``) were a third; every request that checks a permission (jurisdiction, menus, task
+    queues) paid them. Same answer, same cache attribute (``_perm_cache``), same rules for
+    inactive users, anonymous users and superusers; the roles come with it (``read_access``).
     """
 
     def authenticate(self, request: Any, username: Any = None, password: Any = None, **kwargs: Any) -> None:
@@ -26,11 +57,13 @@ class OneQueryModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            perms = Permission.objects.all()
-            if not user_obj.is_superuser:
-                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in perms.values_list("content_type__app_label", "codename").order_by()
-            }
+            if user_obj.is_superuser:
+                user_obj._perm_cache = {
+                    f"{app_label}.{codename}"
+                    for app_label, codename in Permission.objects.values_list(
+                        "content_type__app_label", "codename"
+                    ).order_by()
+                }
+            else:
+                read_access(user_obj)
         return user_obj._perm_cache  # type: ignore[no-any-return]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import County
@@ -38,3 +38,11 @@ def county_by_pk(pk: int | None) -> County | None:
     if pk is None:
         return None
     return memo(("county", pk), lambda: County.objects.filter(pk=pk).first())
+
+
+def county_of(obj: Any) -> County:
+    """``obj.county`` (an object of one county) from the request's reference data, not its own query."""
+    if obj._meta.get_field("county").is_cached(obj):
+        return obj.county  # type: ignore[no-any-return]
+    county = county_by_pk(obj.county_id)
+    return obj.county if county is None else county  # type: ignore[no-any-return]

@@ -36,7 +36,7 @@ from viewflow.workflow.status import STATUS
 
 from . import audit, requestcache
 from .concurrency import retry_once
-from .jurisdiction import is_visible, visibility_q
+from .jurisdiction import is_visible, remember_visible, visibility_q
 from .requestcache import memo
 from .worklist import WorkListColumns, decorate, light_counts
 
@@ -82,6 +82,14 @@ def subject_visible(user: Any, process: Any) -> bool:
     return is_visible(user, subject_model, getattr(process, f"{field_name}_id"))
 
 
+def note_subject_visible(user: Any, process: Any) -> None:
+    """``process`` was read through its subject's visibility predicate: later checks need no query."""
+    found = _subject_of(type(process))
+    if found is not None:
+        field_name, subject_model = found
+        remember_visible(user, subject_model, getattr(process, f"{field_name}_id"))
+
+
 def process_visibility_q(user: Any, process_class: Any, prefix: str = "") -> Q | None:
     """The visibility predicate of ``process_class``'s subject, seen from ``prefix``; None = all."""
     found = _subject_of(process_class)
@@ -110,6 +118,16 @@ def task_related(flow_class: Any) -> list[str]:
     if found is not None:
         related.append(f"{link}__{found[0]}")
     return related
+
+
+def tasks_visibility_q(user: Any, flow_classes: Any) -> Q:
+    """Tasks of any of ``flow_classes`` whose subject ``user`` may see, as one predicate."""
+    scope = Q(pk__in=[])
+    for flow_class in flow_classes:
+        flow_scope = Q(process__flow_class=flow_class)
+        q = process_visibility_q(user, flow_class.process_class, prefix=task_process_link(flow_class))
+        scope |= flow_scope if q is None else flow_scope & q
+    return scope
 
 
 def visible_tasks(user: Any, flow_class: Any, qs: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
@@ -209,18 +227,34 @@ class TaskUrlGuardMiddleware:
 
 
 def check_task_url(*, user: Any, flow_class: Any, node: Any, process_pk: Any, task_pk: Any) -> None:
-    """Raise Http404 unless process, task and node match and the user may see the subject."""
-    process = flow_class.process_class._default_manager.filter(pk=process_pk).first()
-    if process is None or process.flow_class is not flow_class:
-        raise Http404
+    """Raise Http404 unless process, task and node match and the user may see the subject.
+
+    One query: the task (or, for a process page, the process) filtered by the URL's ids, the
+    flow and the subject's visibility predicate; the answer is kept for the view's own checks.
+    """
+    authenticated = getattr(user, "is_authenticated", False)
+    process_class = flow_class.process_class
+    found = _subject_of(process_class)
     if task_pk is not None:
-        task = Task.objects.filter(pk=task_pk).only("process_id", "flow_task").first()
-        if task is None or task.process_id != process.pk:
+        link = task_process_link(flow_class)
+        tasks = Task.objects.filter(pk=task_pk, process_id=process_pk, process__flow_class=flow_class)
+        q = process_visibility_q(user, process_class, prefix=link) if authenticated else None
+        subject_id = f"{link}{found[0]}_id" if found is not None else "process_id"
+        row = (tasks if q is None else tasks.filter(q)).values_list("flow_task", subject_id).first()
+        if row is None:
             raise Http404
-        if node is not None and task.flow_task is not node:
+        if node is not None and row[0] is not node:
             raise Http404
-    if getattr(user, "is_authenticated", False) and not subject_visible(user, process):
+        if authenticated and found is not None:
+            remember_visible(user, found[1], row[1])
+        return
+    processes = process_class._default_manager.filter(pk=process_pk, flow_class=flow_class)
+    q = process_visibility_q(user, process_class) if authenticated else None
+    process = (processes if q is None else processes.filter(q)).first()
+    if process is None:
         raise Http404
+    if authenticated:
+        note_subject_visible(user, process)
 
 
 class View(flow.View):
@@ -267,8 +301,9 @@ class View(flow.View):
 def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
     """Lock the task's process row, re-read the task (with its process rows) and yield it.
 
-    One ``SELECT … FOR UPDATE`` on the process's own row (the row viewflow's
-    ``select_for_update_lock`` locks), waiting rather than NOWAIT: viewflow's lock retries a
+    One ``SELECT … FOR NO KEY UPDATE OF`` the process's own row (the row viewflow's
+    ``select_for_update_lock`` locks), viewflow's process row and the task, read in that same
+    statement; waiting rather than NOWAIT: viewflow's lock retries a
     failed NOWAIT by catching the error inside the block, which aborts any surrounding
     transaction, and taking it again once the row is ours would only cost two savepoints and a
     query. The loser of a race waits here, then reads the winner's result and gets a TaskConflict.
@@ -283,9 +318,17 @@ def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
         if found is None:
             raise Http404
         flow_class, process_pk = found.flow_task.flow_class, found.process_id
+    link = task_process_link(flow_class)[:-2]
+    tasks = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk)
+    if link != "process":
+        tasks = tasks.filter(**{f"{link}__isnull": False})  # an inner join: its row can be locked
+    # Locked in this order: the flow's process row, viewflow's process row, the task. Every row the
+    # step may write back is locked, so a loser that waited reads the winner's committed versions
+    # (READ COMMITTED re-reads a locked row that changed; rows merely joined would keep the
+    # statement's snapshot). NO KEY: inserts that only reference these rows are not blocked.
+    locked = (link, "process", "self") if link != "process" else ("process", "self")
     with transaction.atomic(savepoint=savepoint):
-        flow_class.process_class._default_manager.select_for_update().filter(pk=process_pk).exists()
-        task = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk).first()
+        task = tasks.select_for_update(of=locked, no_key=True).first()
         if task is None:
             raise Http404
         yield task
@@ -352,6 +395,8 @@ def task_execution(*, task: Any, acting_user: Any, node: Any = None) -> Iterator
         activation.start(None)
         yield activation
         activation.execute()
+        # The task's state as this step left it: the API answers with it instead of reading it again.
+        requestcache.remember(("flowviews.finished", task.pk), task.status)
 
 
 class StepView(generic.FormView):

@@ -191,6 +191,15 @@ def is_visible(user: Any, model: type[models.Model], pk: Any) -> bool:
     return bool(memo[key])
 
 
+def remember_visible(user: Any, model: type[models.Model], pk: Any) -> None:
+    """A query filtered by ``visibility_q`` for ``user`` found ``pk``: ``is_visible`` answers without one.
+
+    Kept on the user object for the rest of the request, like ``is_visible``'s own answers.
+    """
+    if pk is not None and hasattr(user, "__dict__"):
+        user.__dict__.setdefault(VISIBLE_MEMO, {})[(model._meta.label_lower, str(pk))] = True
+
+
 def get_visible_or_404(user: Any, model_or_qs: type[M] | models.QuerySet[M], **lookup: Any) -> M:
     """The object if ``user`` may see it; a 404 otherwise, the same as a missing object."""
     try:

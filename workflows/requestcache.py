@@ -44,6 +44,24 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
     return facts[key]  # type: ignore[no-any-return]
 
 
+def active() -> bool:
+    """Is a scope open (facts are kept)? Callers may then read a whole kind of row at once."""
+    return _facts.get() is not None
+
+
+def remember(key: Hashable, value: Any) -> None:
+    """Keep ``value`` for ``key`` for the rest of the scope (overwriting); nothing outside a scope."""
+    facts = _facts.get()
+    if facts is not None:
+        facts[key] = value
+
+
+def recall(key: Hashable, default: Any = None) -> Any:
+    """What ``remember`` kept for ``key`` in this scope, else ``default``."""
+    facts = _facts.get()
+    return default if facts is None else facts.get(key, default)
+
+
 def forget(prefix: Hashable) -> None:
     """Drop the facts whose key starts with ``prefix`` (after the scope itself changed them)."""
     facts = _facts.get()

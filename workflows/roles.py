@@ -7,8 +7,9 @@ permissions of their steps here, so who-may-do-what is read in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import LazyObject, Promise, empty
 from django.utils.translation import gettext_lazy as _
 
 # Staff in a county are in that county's group; city-wide staff are in this one.
@@ -144,22 +145,36 @@ def add_role_permissions(code: str, *permissions: str) -> None:
     ROLES[code] = replace(role, permissions=(*role.permissions, *missing))
 
 
+def unwrapped(user: Any) -> Any:
+    """The user object behind ``request.user`` (a lazy proxy): what is read is kept on the user itself."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def roles_of(user: object) -> list[Role]:
     """The roles a user holds, in declaration order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    # Read once per user object (one request), like Django's permission cache; asked for
-    # several times per step (issuers, reviewers, menus).
+    # Read once per user object (one request), like Django's permission cache, and in the same
+    # query as the permissions (``backends.read_access``); asked for several times per step
+    # (issuers, reviewers, menus).
+    user = unwrapped(user)
     names = user.__dict__.get(ROLE_MEMO)
     if names is None:
-        names = user.__dict__[ROLE_MEMO] = frozenset(g.name for g in user.groups.all())  # type: ignore[attr-defined]
+        from .backends import read_access
+
+        read_access(user)
+        names = user.__dict__[ROLE_MEMO]
     return [role for role in ROLES.values() if role.group_name in names]
 
 
 def forget_roles(sender: object, instance: object, action: str, **kwargs: object) -> None:
     """``m2m_changed`` of ``User.groups``: drop what was read for this user object."""
     if action.startswith("post_") and hasattr(instance, "__dict__"):
-        for name in (ROLE_MEMO, "_perm_cache", "_group_perm_cache"):
+        for name in (ROLE_MEMO, "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
             instance.__dict__.pop(name, None)
 
 

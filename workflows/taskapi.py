@@ -40,17 +40,18 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import requestcache
 from .apiconv import errors_response, validation_errors
 from .concurrency import retry_once
 from .flowviews import (
     TASK_NOT_YOURS,
     TaskConflict,
     claim_task,
-    process_visibility_q,
+    note_subject_visible,
     release_task,
-    subject_visible,
     task_process_link,
     task_related,
+    tasks_visibility_q,
 )
 from .formschema import form_schema
 
@@ -150,13 +151,11 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
     """
     from workflows.sla.models import Clock
 
-    scope = Q(pk__in=[])
+    flows = registered_flows()
+    scope = tasks_visibility_q(user, flows)
     related = ["process", "owner"]
-    for flow_class in registered_flows():
+    for flow_class in flows:
         link = task_process_link(flow_class)
-        flow_scope = Q(process__flow_class=flow_class)
-        q = process_visibility_q(user, flow_class.process_class, prefix=link)
-        scope |= flow_scope if q is None else flow_scope & q
         field_name = getattr(flow_class.process_class, "subject_field", "")
         related.append(f"{link}{field_name}" if field_name else link[:-2])
         if field_name:
@@ -178,14 +177,19 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
 
 
 def _task_or_404(user: Any, task_id: int) -> Any:
-    # Every flow's own process row and subject are LEFT JOINed: the checks, the form and the
-    # service read ``process.coerced`` and its subject without a query.
-    related = {path for flow_class in registered_flows() for path in task_related(flow_class)}
-    task = Task.objects.select_related(*related).filter(pk=task_id).first()
+    """The task if it is a registered step whose subject ``user`` may see; 404 otherwise.
+
+    One query: the task by primary key AND its flow's visibility predicate, with every flow's
+    own process row and subject LEFT JOINed (the checks, the form and the service read
+    ``process.coerced`` and its subject without a query). The found subject is remembered as
+    visible, so ``can_assign``/``can_execute`` ask nothing more.
+    """
+    flows = registered_flows()
+    related = {path for flow_class in flows for path in task_related(flow_class)}
+    task = Task.objects.select_related(*related).filter(tasks_visibility_q(user, flows), pk=task_id).first()
     if task is None or step_for(task.flow_task) is None:
         raise Http404
-    if not subject_visible(user, task.process.coerced):
-        raise Http404
+    note_subject_visible(user, task.process.coerced)
     return task
 
 
@@ -412,8 +416,12 @@ class TaskCompleteView(APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return errors_response(validation_errors(exc))
-        task.refresh_from_db()
-        return Response({"id": task.pk, "status": task.status})
+        # The status the step wrote (kept by task_execution for this request); read again otherwise.
+        finished = requestcache.recall(("flowviews.finished", task.pk))
+        if finished is None:
+            task.refresh_from_db()
+            finished = task.status
+        return Response({"id": task.pk, "status": finished})
 
 
 urlpatterns = [

@@ -187,6 +187,12 @@ XIUHUA_RATE_PUBLIC_LOOKUP = os.environ.get("XIUHUA_RATE_PUBLIC_LOOKUP", "30/m")
 # A staff session ends this long after login (no sliding renewal), like a working day.
 SESSION_COOKIE_AGE = int(float(os.environ.get("XIUHUA_SESSION_HOURS", "8")) * 3600)
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are rows in the database. Where a cache every web process shares is configured
+# (Redis: production, the test suite and the bench), ``cached_db`` answers each request from it
+# and writes through to the row (a step then costs no session query). The embedded default
+# (`make run`) keeps plain ``db``: its cache is per process (LocMemCache), and a session deleted
+# at logout by one process must not stay valid in another process's memory.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -33,6 +33,8 @@ CACHES = {
         "LOCATION": os.environ.get("REDIS_URL", os.environ["CELERY_BROKER_URL"]),
     }
 }
+# Redis is shared by every web process: sessions are read from it, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

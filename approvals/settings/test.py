@@ -34,3 +34,19 @@ if _XDIST_WORKER.startswith("gw") and _BASE_BROKER_URL.startswith(("redis://", "
     # Celery reads CELERY_BROKER_URL from the environment before the Django settings, so the test
     # process itself must see the per-process database there too, or it queues where no worker listens.
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+
+# As in production: a Redis cache shared by every process of a test (live server, workers,
+# subprocesses), and sessions read from it (``cached_db``). Its own Redis database per test
+# process (8 + the xdist index), apart from the broker's: each test's ``cache.clear()`` flushes it.
+_REDIS_URL = os.environ.get("REDIS_URL", "")
+if _REDIS_URL.startswith(("redis://", "rediss://")):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _cache_db = 8 + (int(_XDIST_WORKER[2:]) if _XDIST_WORKER.startswith("gw") else 0)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urlunsplit(urlsplit(_REDIS_URL)._replace(path=f"/{_cache_db}")),
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

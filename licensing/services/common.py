@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from workflows import calendar, clock
+from workflows.counties import county_of
 from workflows.models import County, User
 from workflows.numbering import next_sequence
 from workflows.roles import ROLES
@@ -107,7 +108,7 @@ def issue(
 
     return document_issue(
         kind=kind,
-        county=application.county,
+        county=county_of(application),  # reference data, read once per request
         subject=application,
         holder_name=holder_name or application.applicant.display_name,
         data={**spec_for(application).base_data(application), **data},
@@ -176,7 +177,7 @@ def start_overall_clock(application: Any, acting_user: User) -> Any:
     return clock_start(
         subject=application,
         rule=spec_for(application).overall_rule,
-        county=application.county,
+        county=county_of(application),  # reference data, read once per request
         start=materials_arrived_at(application) if acceptance_window_passed(application) else None,
         acting_user=acting_user,
     )

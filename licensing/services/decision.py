@@ -100,7 +100,7 @@ def application_decide(
                 number=permit_document.number,
                 application=application,
                 holder=application.applicant,
-                county=application.county,
+                county_id=application.county_id,
                 valid_from=start,
                 valid_until=until,
                 **{name: getattr(application, name) for name in spec.permit_fields},

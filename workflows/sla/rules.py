@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from workflows.requestcache import memo
+from workflows import requestcache
 
 UNKNOWN_RULE = _("Unknown clock rule “%(code)s”: declare it with register_rule().")
 
@@ -67,8 +67,25 @@ def register_rule(spec: ClockRuleSpec) -> ClockRuleSpec:
 
 
 def get_rule(code: str) -> Any:
-    """The rule row for ``code``, created from its declaration on first use; read once per request."""
-    return memo(("sla.rule", code), lambda: _get_or_create_rule(code))
+    """The rule row for ``code``, created from its declaration on first use.
+
+    Within a request (or a step: ``workflows.requestcache``) every rule row is read in one query
+    the first time any is asked for, so a step that starts and stops clocks of several rules
+    reads them once; an administrator's edit is seen by the next request.
+    """
+    if not requestcache.active():
+        return _get_or_create_rule(code)
+    rules = requestcache.memo(("sla.rules",), _all_rules)
+    row = rules.get(code)
+    if row is None:
+        row = rules[code] = _get_or_create_rule(code)
+    return row
+
+
+def _all_rules() -> dict[str, Any]:
+    from .models import ClockRule
+
+    return {row.code: row for row in ClockRule.objects.all()}
 
 
 def _get_or_create_rule(code: str) -> Any:
