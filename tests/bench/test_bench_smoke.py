@@ -13,7 +13,7 @@ from bench import data, runner
 from outdoor_ads.models import Opinion, Permit, PermitApplication, PermitProcess
 from workflows import audit
 from workflows.documents.models import IssuedDocument
-from workflows.models import AuditEntry
+from workflows.models import AuditEntry, AuditPending
 from workflows.sla.models import Clock
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,9 @@ def test_bench_data_and_a_tiny_bench_run(settings: object) -> None:
     assert Permit.objects.filter(application__in=clones).count() == 40  # the granted share of the closed ones
     assert AuditEntry.objects.filter(object_id__in=ids).count() >= 100
     assert audit.verify_chain().ok  # cloned audit rows are chained like any others
+    cloned_entries = AuditEntry.objects.filter(object_id__in=ids)
+    # each one queued for the sealing task, as the database trigger does for any new row
+    assert AuditPending.objects.filter(entry__in=cloned_entries).count() == cloned_entries.count()
     # Each clone's rows point at the clone's own rows, never at the template's or another clone's.
     for app in clones.order_by("?")[:10]:
         process = PermitProcess.objects.get(application=app)
