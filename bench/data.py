@@ -353,8 +353,10 @@ def _insert_select(
     *,
     overrides: dict[str, str] | None = None,
     own_id: str | None = None,
-    extra_from: str = "",
     extra_params: dict[str, Any] | None = None,
+    tpl_join: str = "",
+    clones: str = _CLONES,
+    where: str = "",
 ) -> None:
     """One INSERT … SELECT: every template row of ``model`` copied once per clone of the chunk."""
     if not template_ids:
@@ -365,7 +367,7 @@ def _insert_select(
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(exprs)} "  # noqa: S608 - names from the model
         f"FROM (SELECT t.*, (row_number() OVER (ORDER BY t.{pk}) - 1)::int AS k FROM {table} t "
-        f"WHERE t.{pk} = ANY(%(tpl_ids)s)) tpl CROSS JOIN {_CLONES} {extra_from}"
+        f"WHERE t.{pk} = ANY(%(tpl_ids)s)) tpl {tpl_join} CROSS JOIN {clones} {f'WHERE {where}' if where else ''}"
     )
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -507,22 +509,28 @@ def _clone_documents(ch: _Chunk, placed: Sequence[tuple[County, int]]) -> None:
         [d.pk for d in tpl.documents],
         overrides={
             "year": "c.year",
-            "authority_id": "s.authority",
-            "issuer": "s.issuer::jsonb",
-            "sequence": "s.seq",
-            "number": "s.number",
+            "authority_id": "c.authority",
+            "issuer": "c.issuer::jsonb",
+            "sequence": "c.seq",
+            "number": "c.dnumber",
             "subject_id": "(%(app0)s + c.i)::text",
-            "verification_code": "s.code",
+            "verification_code": "c.code",
             "data": "tpl.data || jsonb_build_object('application_number', c.number, 'address', c.address)",
             "supersedes_id": "NULL",
         },
-        extra_from=(
-            "JOIN unnest(%(s_i)s::int[], %(s_k)s::int[], %(s_seq)s::int[], %(s_number)s::text[], %(s_code)s::text[], "
-            "%(s_authority)s::bigint[], %(s_issuer)s::text[]) AS s(i, k, seq, number, code, authority, issuer) "
-            "ON s.i = c.i AND s.k = tpl.k"
+        # One row per document slot (the clone's values repeated for each of its documents), so
+        # the template row is picked by ``k`` with no join of two unnests (which the planner,
+        # blind to their sizes, ran as a nested loop: 60k x 60k per chunk).
+        clones=(
+            "unnest(%(d_i)s::int[], %(d_county)s::bigint[], %(d_shift)s::int[], %(d_year)s::int[], "
+            "%(d_number)s::text[], %(d_address)s::text[], %(s_k)s::int[], %(s_seq)s::int[], %(s_number)s::text[], "
+            "%(s_code)s::text[], %(s_authority)s::bigint[], %(s_issuer)s::text[]) "
+            "AS c(i, county_id, shift, year, number, address, k, seq, dnumber, code, authority, issuer)"
         ),
+        where="tpl.k = c.k",
         extra_params={
-            "s_i": slot_i,
+            **{f"d_{key}": [ch.params[f"c_{key}"][i] for i in slot_i] for key in ("i", "county", "shift", "year",
+                                                                                   "number", "address")},
             "s_k": slot_k,
             "s_seq": slot_seq,
             "s_number": slot_number,
@@ -585,7 +593,7 @@ def _clone_audit(ch: _Chunk) -> None:
             "mac": "encode(sha256(%(opad)s::bytea || sha256(%(ipad)s::bytea || convert_to(" + message + ", 'UTF8'))), "
             "'hex')",
         },
-        extra_from=(
+        tpl_join=(  # each template row's JSON pieces, joined before the clones multiply the rows
             "JOIN unnest(%(a_p0)s::text[], %(a_p1)s::text[], %(a_p2)s::text[], %(a_p3)s::text[], %(a_p4)s::text[]) "
             "WITH ORDINALITY AS a(p0, p1, p2, p3, p4, n) ON a.n = tpl.k + 1"
         ),
