@@ -1,11 +1,12 @@
-"""Realistic volume quickly: real template permits, cloned in bulk into every table they touched.
+"""Realistic volume quickly: real template permits, cloned set-based into every table they touched.
 
 A handful of applications go through the real services (submit, accept, review, countersign,
 decide, deliver) with the clock moved back; those rows — application, viewflow process and
 tasks with their links, step and overall clocks, issued documents, opinions, permit,
-attachments, guardian rows, notifications and audit entries — are then copied in bulk
-(``bulk_create`` in chunks, audit rows chained by ``audit.record_many``) with new ids,
-numbers, counties and dates. What a real process writes is therefore what the clones hold.
+attachments, guardian rows, notifications and audit entries with their outbox rows — are then
+copied per chunk of 20,000 clones by one ``INSERT … SELECT`` per table (template rows × the
+clones' values), with new ids, numbers, counties and dates and each audit row's own MAC. What a
+real process writes is therefore what the clones hold (tests/bench checks the links and MACs).
 """
 
 from __future__ import annotations
