@@ -384,6 +384,13 @@ def work_lists(repeats: int, budget_s: float) -> dict[str, Any]:
         counts: list[int] = []
         status = 0
         error = ""
+        # One unmeasured request first, as tests/querycounts.py does: per-process caches (calendar,
+        # counties, permissions, compiled templates) fill on a list's first request in this
+        # process, so the first size measured would otherwise count one or two queries more.
+        try:
+            client.get(url)
+        except Exception as exc:  # the measured requests below report it again
+            error = f"{type(exc).__name__}: {exc}"[:200]
         for _ in range(repeats):
             with Queries() as captured:
                 started = time.perf_counter()
@@ -437,6 +444,12 @@ def sweep(open_clocks: int, due: int) -> dict[str, Any]:
     clerk = User.objects.get(username="clerk")
     county_ids = list(County.objects.values_list("pk", flat=True))
     today = clock.today()
+    # What earlier beats would have fired: the cloned permits' own due clocks (at 100k open tens
+    # of thousands are yellow). Swept first, unmeasured but reported, so the measured sweep is
+    # the ``due`` synthetic ones among ``open_clocks``.
+    started = time.perf_counter()
+    backlog = firing.sweep_clocks()
+    backlog_s = time.perf_counter() - started
     existing_open = Clock.objects.filter(stopped_at__isnull=True).count()
     to_make = max(0, open_clocks - existing_open)
     started = time.perf_counter()
@@ -486,6 +499,7 @@ def sweep(open_clocks: int, due: int) -> dict[str, Any]:
         "batch_size": firing.batch_size(),
         "batches": batches,
         "build_seconds": round(built, 1),
+        "backlog": {"fired": backlog, "seconds": round(backlog_s, 2)},
     }
 
 
@@ -886,6 +900,13 @@ def table(report: dict[str, Any]) -> str:
             f" among {sw['open_clocks']:,} open clocks in "
             f"{sw['seconds']} s, {sw['queries']} queries, {sw['batches']} batches of {sw['batch_size']}"
         )
+        if sw.get("backlog"):
+            b = sw["backlog"]
+            before = b["fired"]["red"] + b["fired"]["yellow"]
+            lines.append(
+                f"             (before it, the clones' own due clocks: {before:,} fired"
+                f" in {b['seconds']} s; {sw['build_seconds']} s to add the synthetic clocks)"
+            )
     elif sw:
         lines.append(f"sweep ERROR {sw.get('error')}")
     if "error" in report.get("pdf", {}):

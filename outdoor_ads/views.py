@@ -132,20 +132,25 @@ class ApplyView(PermissionRequiredMixin, generic.FormView):
         return HttpResponseRedirect(reverse("ads:application_detail", kwargs={"pk": application.pk}))
 
 
-class PermitListView(generic.TemplateView):
-    template_name = "outdoor_ads/permit_list.html"
+class PermitListView(generic.ListView):
+    """The registry, a page at a time: a county holds tens of thousands of permits over the years."""
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    template_name = "outdoor_ads/permit_list.html"
+    context_object_name = "permits"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
         show = self.request.GET.get("show", "active")
         user = self.request.user
         if show in ("expired", "expiring"):
-            permits = selectors.permit_registry(user=user, show=show)
-        elif show == "all":
-            permits = selectors.permit_list(user=user)
-        else:
-            permits = selectors.permit_list(user=user).filter(status=Permit.Status.ACTIVE)
-        context.update({"permits": permits, "show": show})
+            return selectors.permit_registry(user=user, show=show)
+        if show == "all":
+            return selectors.permit_list(user=user)
+        return selectors.permit_list(user=user).filter(status=Permit.Status.ACTIVE)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["show"] = self.request.GET.get("show", "active")
         return context
 
 

@@ -22,7 +22,7 @@ from viewflow.workflow.status import STATUS
 
 from .flowviews import task_process_link
 from .taskapi import registered_flows, registered_steps, step_key
-from .worklist import _light_q, light_choices
+from .worklist import _light_q, light_choices, step_light_q
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -85,7 +85,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_light(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         from . import clock
 
-        return queryset.filter(_light_q(value, clock.today()))
+        return queryset.filter(step_light_q(value, clock.today()))  # open_tasks_for joins the step clock
 
     def filter_text(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         q = Q(pk__in=[])

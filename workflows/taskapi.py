@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,7 @@ from .flowviews import (
     tasks_visibility_q,
 )
 from .formschema import form_schema
+from .worklist import with_step_clock
 
 WRONG_STEP = _("This body is for another step than the task's.")
 
@@ -164,13 +165,14 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
     claimable = Q(status=STATUS.NEW, owner__isnull=True)
     if not user.is_superuser:
         claimable &= Q(owner_permission__isnull=True) | Q(owner_permission__in=user.get_all_permissions())
-    latest_clock = Clock.objects.filter(task_id=OuterRef("pk")).order_by("-id")
-    return (
+    tasks = (
         Task.objects.filter(flow_task_type="HUMAN")
         .filter(Q(status=STATUS.ASSIGNED, owner=user) | claimable)
         .filter(scope)
         .select_related(*related)
-        .annotate(clock_due=Subquery(latest_clock.values("due_date")[:1]))
+    )
+    return (
+        with_step_clock(tasks)  # the open step clock joined: due date and light without a subquery per task
         .prefetch_related(Prefetch("sla_clocks", queryset=Clock.objects.order_by("-id"), to_attr="clocks_newest_first"))
         .order_by(F("clock_due").asc(nulls_last=True), "created", "pk")
     )

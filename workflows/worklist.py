@@ -8,6 +8,9 @@ text search over the subject's ``worklist_search`` fields.
 
 Every value comes from the page's one query (process, subject and owner joined) plus one
 prefetch of the page's step clocks: the cost of a page does not depend on how many tasks exist.
+The due date that orders the page and the light filters read the task's open step clock by a
+LEFT JOIN (``with_step_clock``, served by the unique index ``sla_clock_open_task`` on
+``task_id`` of open clocks), not by a subquery per task.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.fields import get_task_ref
@@ -47,13 +51,42 @@ def decorate(qs: QuerySet[Any], flow_class: Any) -> QuerySet[Any]:
         prefix, model = path
         related.append(prefix[:-2])
         related.extend(f"{prefix}{name}" for name in getattr(model, "worklist_related", ()))
-    open_clock = Clock.objects.filter(task_id=OuterRef("pk")).order_by("-id")
     return (
-        qs.select_related(*related)
-        .annotate(clock_due=Subquery(open_clock.values("due_date")[:1]))
+        with_step_clock(qs.select_related(*related))
         .prefetch_related(Prefetch("sla_clocks", queryset=Clock.objects.order_by("-id"), to_attr="clocks_newest_first"))
         .order_by(F("clock_due").asc(nulls_last=True), "-created", "-pk")
     )
+
+
+STEP_CLOCK = "step_clock"
+
+
+def with_step_clock(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """``qs`` (tasks) with its open step clock LEFT JOINed as ``step_clock`` and ``clock_due``.
+
+    A task has at most one open clock (``workflows.sla.flow.on_task_saved`` starts one only when
+    none is open; the unique index ``sla_clock_open_task`` holds it), so the join adds no rows.
+    A finished task's clock is stopped: its ``clock_due`` is empty (archives sort by age).
+    """
+    return qs.annotate(
+        **{STEP_CLOCK: FilteredRelation("sla_clocks", condition=Q(sla_clocks__stopped_at__isnull=True))}
+    ).annotate(clock_due=F(f"{STEP_CLOCK}__due_date"))
+
+
+def step_light_q(light: str, today: Any) -> Q:
+    """Tasks of a ``with_step_clock`` queryset whose open step clock shows ``light``.
+
+    The same rule as ``_light_q`` (and Clock.light), on the joined clock's columns.
+    """
+    from workflows.sla.models import Light
+
+    reference = Coalesce(f"{STEP_CLOCK}__paused_on", Value(today, output_field=DateField()))
+    due, yellow = F(f"{STEP_CLOCK}__due_date"), F(f"{STEP_CLOCK}__yellow_date")
+    if light == Light.RED:
+        return Q(GreaterThan(reference, due))
+    if light == Light.YELLOW:
+        return Q(GreaterThanOrEqual(reference, yellow)) & Q(LessThanOrEqual(reference, due))
+    return Q(LessThan(reference, yellow))
 
 
 def _clock_of(task: Any) -> Any:
@@ -88,8 +121,8 @@ def light_counts(qs: QuerySet[Any]) -> dict[str, int]:
 
     today = clock.today()
     lights = (Light.RED, Light.YELLOW, Light.GREEN)
-    counts = qs.order_by().aggregate(
-        total=Count("pk"), **{lt.value: Count("pk", filter=_light_q(lt.value, today)) for lt in lights}
+    counts = with_step_clock(qs.order_by()).aggregate(
+        total=Count("pk"), **{lt.value: Count("pk", filter=step_light_q(lt.value, today)) for lt in lights}
     )
     return {key: int(value or 0) for key, value in counts.items()}
 
@@ -121,7 +154,7 @@ class WorkListFilter(django_filters.FilterSet):
         self.filters["flow_task"].field.choices = [(get_task_ref(node), node.task_title or node.name) for node in nodes]
 
     def filter_light(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(_light_q(value, clock.today())) if value else queryset
+        return queryset.filter(step_light_q(value, clock.today())) if value else queryset
 
     def filter_county(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         path = _subject_path(self.flow_class)

@@ -10,18 +10,20 @@ import pytest
 from viewflow.workflow.models import Process, Task
 
 from bench import data, runner
-from outdoor_ads.models import Opinion, Permit, PermitApplication
+from outdoor_ads.models import Opinion, Permit, PermitApplication, PermitProcess
 from workflows import audit
 from workflows.documents.models import IssuedDocument
-from workflows.models import AuditEntry
+from workflows.models import AuditEntry, AuditPending
 from workflows.sla.models import Clock
 
 pytestmark = pytest.mark.django_db
 
 
-def test_bench_data_and_a_tiny_bench_run(settings: object) -> None:
+def test_bench_data_and_a_tiny_bench_run(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
     # The peer flow's app, as bench.settings installs it (it has no models).
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench"]  # type: ignore[attr-defined]
+    # As for a large load: the plain indexes dropped during the load and built again after it.
+    monkeypatch.setattr(data, "LARGE_LOAD", 1)
     result = data.build(open_count=50, closed_count=50, log=lambda _line: None)
     assert result["created"] == {"open": 50, "closed": 50}
     assert data.open_population() == 50 and data.closed_population() == 50
@@ -37,6 +39,33 @@ def test_bench_data_and_a_tiny_bench_run(settings: object) -> None:
     assert Permit.objects.filter(application__in=clones).count() == 40  # the granted share of the closed ones
     assert AuditEntry.objects.filter(object_id__in=ids).count() >= 100
     assert audit.verify_chain().ok  # cloned audit rows are chained like any others
+    cloned_entries = AuditEntry.objects.filter(object_id__in=ids)
+    # each one queued for the sealing task, as the database trigger does for any new row
+    assert AuditPending.objects.filter(entry__in=cloned_entries).count() == cloned_entries.count()
+    # Each clone's rows point at the clone's own rows, never at the template's or another clone's.
+    for app in clones.order_by("?")[:10]:
+        process = PermitProcess.objects.get(application=app)
+        tasks = set(Task.objects.filter(process_id=process.pk).values_list("pk", flat=True))
+        assert tasks
+        links = Task.previous.through.objects.filter(to_task_id__in=tasks)
+        assert links.exists() and set(links.values_list("from_task_id", flat=True)) <= tasks
+        clocks = Clock.objects.filter(object_id=str(app.pk))
+        assert clocks.exists()
+        assert {c.task_id for c in clocks if c.task_id} <= tasks
+        assert {(c.county_id, c.subject_label) for c in clocks} == {(app.county_id, app.number)}
+        assert all(f"/{app.pk}/" in c.subject_url for c in clocks if c.subject_url)
+        entries = AuditEntry.objects.filter(object_id=str(app.pk), object_type="outdoor_ads.permitapplication")
+        assert entries.exists()
+        for entry in entries:  # every cloned row carries the MAC of its own content
+            assert entry.mac == audit.entry_mac(entry), entry.action
+            assert (entry.county_id, entry.object_repr) == (app.county_id, app.number)
+        for document in IssuedDocument.objects.filter(subject_id=str(app.pk)):
+            assert document.county_id == app.county_id and document.data["application_number"] == app.number
+            assert document.year == int(app.number[2:6])
+        permit = Permit.objects.filter(application=app).first()
+        if permit is not None:
+            issued = IssuedDocument.objects.filter(subject_id=str(app.pk), kind="ad_permit")
+            assert issued.filter(number=permit.number).exists()
 
     config = runner.Config(
         sizes=[50],

@@ -67,3 +67,25 @@ def test_export_slices_and_county_scope(client_as):
     assert [r[0] for r in rows(export(client_as("clerk"), "expired"))[1:]] == [permit.number]
     page = client_as("clerk").get("/ads/permits/", {"show": "expired"}).content.decode()
     assert "/ads/permits/export.csv?show=expired" in page and permit.number in page
+
+
+def test_the_registry_page_is_paged_and_keeps_its_slice(client_as, monkeypatch):
+    # A county holds tens of thousands of permits over the years: the page shows one page of them.
+    from outdoor_ads.views import PermitListView
+
+    clock.set_now(dt.datetime(2026, 12, 1, 10, tzinfo=SHANGHAI))
+    numbers = []
+    for address in ("珠泉路1号", "珠泉路2号"):
+        web_apply(client_as("applicant"), address=address)
+        application = latest_application()
+        grant_through_web(client_as, application)
+        numbers.append(Permit.objects.get(application=application).number)
+    monkeypatch.setattr(PermitListView, "paginate_by", 1)
+    clerk = client_as("clerk")
+    first = clerk.get("/ads/permits/", {"show": "active"}).content.decode()
+    assert "第 1–1 条，共 2 条" in first
+    assert '?show=active&amp;page=2' in first
+    second = clerk.get("/ads/permits/", {"show": "active", "page": 2}).content.decode()
+    shown = [n for n in numbers if n in first], [n for n in numbers if n in second]
+    assert len(shown[0]) == 1 and len(shown[1]) == 1 and shown[0] != shown[1]
+    assert clerk.get("/ads/permits/", {"show": "active", "page": 3}).status_code == 404

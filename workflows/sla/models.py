@@ -168,6 +168,15 @@ class Clock(models.Model):
             models.Index(fields=["stopped_on"], name="sla_clock_stopped_on"),
             models.Index(fields=["provisional"], name="sla_clock_provisional"),
         ]
+        constraints = [
+            # A task's one open step clock (on_task_saved starts one only when none is open): the
+            # work lists LEFT JOIN it by this index to order and filter by due date and light.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(stopped_at__isnull=True, task__isnull=False),
+                name="sla_clock_open_task",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule.display_title} · {self.subject_label}"

@@ -18,5 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--closed", type=int, default=0, dest="closed_count")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = build(open_count=options["open_count"], closed_count=options["closed_count"], log=self.stdout.write)
+        def log(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()  # progress shows while a long build runs, even into a file
+
+        result = build(open_count=options["open_count"], closed_count=options["closed_count"], log=log)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

@@ -21,7 +21,11 @@ class Command(BaseCommand):
             lifecycles, tag = options["worker"]
             self.stdout.write(json.dumps(runner.worker(int(lifecycles), tag)))
             return
-        report = runner.run(runner.Config.from_env(), log=self.stdout.write)
+        def log(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()  # progress shows while a long run goes on, even into a file
+
+        report = runner.run(runner.Config.from_env(), log=log)
         path = runner.write(report)
         self.stdout.write(runner.table(report))
         self.stdout.write(f"JSON: {path}")
