@@ -184,15 +184,15 @@ def test_acceptance_step_costs_the_same_with_ten_times_more_applications(
 # Queries of ``POST /api/tasks/{id}/complete/`` per step (the request as a whole: session, user,
 # checks, the service, viewflow's own rows, audit and events; under pytest also the SAVEPOINT and
 # RELEASE of the step's transaction, which a real request opens with BEGIN). Issue 12 asks for
-# <= 25 per step; these are the counts reached so far (bench/RESULTS.md says where the rest goes),
-# so a change that adds a query to a step fails here.
+# <= 25 per step; every permit step is within that without the SAVEPOINT and RELEASE, and these are
+# the exact counts, so a change that adds a query to a step fails here.
 PERMIT_STEP_BUDGET = {
-    "accept": 32,
-    "review": 19,
-    "countersign": 28,
-    "survey": 25,
-    "decide": 33,
-    "deliver": 22,
+    "accept": 25,
+    "review": 16,
+    "countersign": 24,
+    "survey": 22,
+    "decide": 26,
+    "deliver": 19,
 }
 
 
