@@ -415,13 +415,7 @@ def document_issue(
         valid_until=valid_until,
         authority=authority,
     )
-    audit.record(
-        actor=acting_user,
-        action="document.issue",
-        obj=document,
-        county=county,
-        data={"kind": spec.code, "number": document.number, "issuer": document.issuer["name"]},
-    )
+    _audit_issue(document, county=county, acting_user=acting_user)
     return document
 
 
@@ -438,14 +432,18 @@ def document_issue_many(
     the batch's document of that kind received. Each is audited as ``document_issue`` does."""
     documents = _issue_many(requests, county=county, subject=subject, acting_user=acting_user)
     for document in documents:
-        audit.record(
-            actor=acting_user,
-            action="document.issue",
-            obj=document,
-            county=county,
-            data={"kind": document.kind, "number": document.number, "issuer": document.issuer["name"]},
-        )
+        _audit_issue(document, county=county, acting_user=acting_user)
     return documents
+
+
+def _audit_issue(document: IssuedDocument, *, county: County, acting_user: User | None) -> None:
+    audit.record(
+        actor=acting_user,
+        action="document.issue",
+        obj=document,
+        county=county,
+        data={"kind": document.kind, "number": document.number, "issuer": document.issuer["name"]},
+    )
 
 
 def _lock_valid(document: IssuedDocument, reason: str) -> IssuedDocument:
