@@ -167,6 +167,13 @@ class Clock(models.Model):
             models.Index(fields=["county", "process_code", "step_code"], name="sla_clock_group"),
             models.Index(fields=["stopped_on"], name="sla_clock_stopped_on"),
             models.Index(fields=["provisional"], name="sla_clock_provisional"),
+            # A county's open step clocks: where a county's task queues find their tasks
+            # (workflows.worklist.open_task_candidates), read from the index alone.
+            models.Index(
+                fields=["county", "task"],
+                condition=models.Q(stopped_at__isnull=True, task__isnull=False),
+                name="listcost_clock_open_county",
+            ),
         ]
         constraints = [
             # A task's one open step clock (on_task_saved starts one only when none is open): the
