@@ -112,7 +112,8 @@ def open_task_candidates(user: Any, flow_classes: Any) -> Q | None:
             for node in flow_class.instance.nodes()
             if getattr(node, "task_type", "") == "HUMAN" and node.name not in limits
         )
-    clocks = Clock.objects.filter(stopped_at__isnull=True, task__isnull=False, county_id=user.county_id)
+    # Every open clock of the county (a process's own clocks add an empty task id, never a match).
+    clocks = Clock.objects.filter(stopped_at__isnull=True, county_id=user.county_id)
     candidates = clocks.order_by().values_list("task_id", flat=True)
     if without_clock:
         unclocked = Task.objects.filter(flow_task__in=without_clock, status__in=sorted(OPEN_STATUSES))

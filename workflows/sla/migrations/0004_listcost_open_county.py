@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='clock',
-            index=models.Index(condition=models.Q(('stopped_at__isnull', True), ('task__isnull', False)), fields=['county', 'task'], name='listcost_clock_open_county'),
+            index=models.Index(condition=models.Q(('stopped_at__isnull', True)), fields=['county', 'task'], name='listcost_clock_open_county'),
         ),
     ]
