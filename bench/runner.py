@@ -368,7 +368,14 @@ def explain(client: Client, url: str) -> dict[str, Any]:
         "sql": slowest.sql[:2000],
         "plan": plan,
         "seq_scans": [line for line in scans if "Seq Scan" in line],
-        "indexes": sorted({line.split(" using ")[1].split(" ")[0] for line in scans if " using " in line}),
+        "indexes": sorted(
+            {line.split(" using ")[1].split(" ")[0] for line in scans if " using " in line}
+            | {
+                line.split("Bitmap Index Scan on ")[1].split(" ")[0]
+                for line in scans
+                if "Bitmap Index Scan on " in line
+            }
+        ),
         "execution_ms": next(
             (float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), None
         ),

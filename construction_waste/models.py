@@ -55,7 +55,8 @@ class PermitApplication(LicenceApplication):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
-            models.Index(fields=["county", "-submitted_at"], name="waste_app_county_submitted"),
+            # With the id: newest first is (submitted_at, id) descending, walked for one page.
+            models.Index(fields=["county", "-submitted_at", "-id"], name="listcost_waste_county_newest"),
             models.Index(fields=["applicant", "-submitted_at"], name="waste_app_owner_submitted"),
         ]
         verbose_name = _("waste disposal application")

@@ -105,7 +105,8 @@ class PermitApplication(LicenceApplication):
         ordering = ["-submitted_at"]
         # The list's filters (county staff, the applicant) in the list's order.
         indexes = [
-            models.Index(fields=["county", "-submitted_at"], name="ads_app_county_submitted"),
+            # With the id: newest first is (submitted_at, id) descending, walked for one page.
+            models.Index(fields=["county", "-submitted_at", "-id"], name="listcost_ads_county_newest"),
             models.Index(fields=["applicant", "-submitted_at"], name="ads_app_owner_submitted"),
         ]
         verbose_name = _("permit application")

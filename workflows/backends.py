@@ -7,8 +7,14 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Value
+from guardian.models import UserObjectPermission
 
 from .roles import ROLE_MEMO, unwrapped
+
+# On the user object after ``read_access``: the object permissions ("app.codename") granted to
+# this person on at least one object (guardian's per-object exceptions). Without any, a list's
+# visibility predicate needs no exception branch (``jurisdiction.visibility_q``).
+EXCEPTIONS_MEMO = "_xiuhua_exception_perms"
 
 
 def read_access(user_obj: Any) -> None:
@@ -16,25 +22,40 @@ def read_access(user_obj: Any) -> None:
 
     Kept on the user object, which lives as long as the request, as Django keeps its permission
     cache: the group names for ``workflows.roles.roles_of`` (``ROLE_MEMO``), the permission set
-    for ``get_all_permissions`` (``_perm_cache``; a superuser's, all permissions, is read apart).
+    for ``get_all_permissions`` (``_perm_cache``; a superuser's, all permissions, is read apart)
+    and the kinds of per-object exceptions granted to the user (``EXCEPTIONS_MEMO``).
     A change of groups or permissions is seen by the next request (a new user object), and at
     once by this one after ``user.groups`` changes (``roles.forget_roles``).
     """
     user_obj = unwrapped(user_obj)
     through_groups = Group.objects.filter(user=user_obj).values_list(
-        "name", "permissions__content_type__app_label", "permissions__codename"
+        "name", "permissions__content_type__app_label", "permissions__codename", Value(False)
     )
     own = Permission.objects.filter(user=user_obj).values_list(
-        Value(None, output_field=CharField()), "content_type__app_label", "codename"
+        Value(None, output_field=CharField()), "content_type__app_label", "codename", Value(False)
+    )
+    # One row per kind of object permission the person holds on some object, not per object.
+    exceptions = (
+        UserObjectPermission.objects.filter(user_id=user_obj.pk)
+        .values_list(
+            Value(None, output_field=CharField()), "content_type__app_label", "permission__codename", Value(True)
+        )
+        .distinct()
     )
     names: set[str] = set()
     perms: set[str] = set()
-    for name, app_label, codename in through_groups.order_by().union(own.order_by(), all=True):
+    granted: set[str] = set()
+    rows = through_groups.order_by().union(own.order_by(), exceptions.order_by(), all=True)
+    for name, app_label, codename, exception in rows:
+        if exception:
+            granted.add(f"{app_label}.{codename}")
+            continue
         if name is not None:
             names.add(name)
         if codename is not None:
             perms.add(f"{app_label}.{codename}")
     user_obj.__dict__[ROLE_MEMO] = frozenset(names)
+    user_obj.__dict__[EXCEPTIONS_MEMO] = frozenset(granted)
     if not user_obj.is_superuser:
         user_obj._perm_cache = perms
 

@@ -38,7 +38,7 @@ from . import audit, requestcache
 from .concurrency import retry_once
 from .jurisdiction import is_visible, remember_visible, visibility_q
 from .requestcache import memo
-from .worklist import WorkListColumns, decorate, light_counts
+from .worklist import WorkListColumns, decorate, light_counts, open_task_candidates
 
 TASK_TAKEN = _("This task has already been taken or completed by someone else. Reload the page.")
 TASK_BUSY = _("Someone else is acting on this task right now. Try again in a moment.")
@@ -157,7 +157,8 @@ def queue_tasks(user: Any, flow_class: Any) -> models.QuerySet[Any]:
             | Q(owner=user)
             | Q(owner_permission__in=user.get_all_permissions())
         )
-    return visible_tasks(user, flow_class, qs)
+    candidates = open_task_candidates(user, [flow_class])  # where to look; the predicate decides
+    return visible_tasks(user, flow_class, qs if candidates is None else qs.filter(candidates))
 
 
 def inbox_tasks(user: Any, flow_class: Any) -> models.QuerySet[Any]:

@@ -54,7 +54,7 @@ from .flowviews import (
     tasks_visibility_q,
 )
 from .formschema import form_schema
-from .worklist import with_step_clock
+from .worklist import open_task_candidates, with_step_clock
 
 WRONG_STEP = _("This body is for another step than the task's.")
 
@@ -171,6 +171,9 @@ def open_tasks_for(user: Any) -> models.QuerySet[Any]:
         .filter(scope)
         .select_related(*related)
     )
+    candidates = open_task_candidates(user, flows)  # where to look; the predicate decides
+    if candidates is not None:
+        tasks = tasks.filter(candidates)
     return (
         with_step_clock(tasks)  # the open step clock joined: due date and light without a subquery per task
         .prefetch_related(Prefetch("sla_clocks", queryset=Clock.objects.order_by("-id"), to_attr="clocks_newest_first"))

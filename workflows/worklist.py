@@ -18,7 +18,19 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, DateField, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils.html import format_html
@@ -59,6 +71,56 @@ def decorate(qs: QuerySet[Any], flow_class: Any) -> QuerySet[Any]:
 
 
 STEP_CLOCK = "step_clock"
+
+
+def open_task_candidates(user: Any, flow_classes: Any) -> Q | None:
+    """Where the database finds the open tasks ``user`` may see, for a county's staff; None = no narrowing.
+
+    The visibility predicate (``county_id = <county>`` on each flow's subject, three joins away
+    from ``viewflow_task``) stays the rule and is applied as well: this only says where to look,
+    so that a queue does not join every open task of the city to its process and subject to keep
+    its county's. An open task is either
+    - one of a step with a time limit: it has an open step clock (``on_task_saved`` starts it
+      with the task, ``clock_stop_task`` stops it when the task closes) carrying the subject's
+      county (``sla_county``; a subject never changes county) — the county's open step clocks,
+      by the index ``listcost_clock_open_county``; or
+    - one of a step without a step clock: the open tasks of those nodes, by the index
+      ``listcost_task_node_status``.
+    None (the predicate alone) when it is not a county alone: city-wide staff, accounts that see
+    what they own, a person holding an exception on some object of one of the flows' subjects.
+    For lists of open human tasks only (``workflows.sla.flow.OPEN_STATUSES``, ``task_type`` HUMAN).
+    """
+    from workflows.sla.flow import OPEN_STATUSES, SlaFlowMixin
+    from workflows.sla.models import Clock
+
+    from .flowviews import _subject_of
+    from .jurisdiction import _AnyOf, has_exceptions, sees_everything
+    from .models import User
+
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    if getattr(user, "kind", None) != User.Kind.STAFF or user.county_id is None:
+        return None
+    without_clock: list[Any] = []
+    for flow_class in flow_classes:
+        found = _subject_of(flow_class.process_class)
+        if found is None or sees_everything(user, found[1]) or has_exceptions(user, found[1]):
+            return None
+        limits = flow_class.step_limits if issubclass(flow_class, SlaFlowMixin) else {}
+        without_clock.extend(
+            node
+            for node in flow_class.instance.nodes()
+            if getattr(node, "task_type", "") == "HUMAN" and node.name not in limits
+        )
+    # Every open clock of the county (a process's own clocks add an empty task id, never a match).
+    clocks = Clock.objects.filter(stopped_at__isnull=True, county_id=user.county_id)
+    candidates = clocks.order_by().values_list("task_id", flat=True)
+    if without_clock:
+        unclocked = Task.objects.filter(flow_task__in=without_clock, status__in=sorted(OPEN_STATUSES))
+        candidates = candidates.union(unclocked.order_by().values_list("pk", flat=True), all=True)
+    # ``pk = ANY(ARRAY(…))``: one list of ids computed first (an InitPlan), then the tasks by
+    # primary key; a semi-join (``IN``) lets PostgreSQL hash-join every open task instead.
+    return Q(_AnyOf(F("pk"), Subquery(candidates)))
 
 
 def with_step_clock(qs: QuerySet[Any]) -> QuerySet[Any]:
