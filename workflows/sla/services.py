@@ -253,12 +253,7 @@ _CLOCK_FIELDS: list[Any] = list(Clock._meta.concrete_fields)
 
 def _working_days_back(day: dt.date) -> list[int]:
     """``counts[k]`` = working days in (day - k, day] (as ``calendar.working_days_between``)."""
-    counts = [0]
-    current = day
-    for _k in range(1, STOP_WINDOW_DAYS):
-        counts.append(counts[-1] + calendar.is_working_day(current, lenient=set()))
-        current -= dt.timedelta(days=1)
-    return counts
+    return calendar.working_days_back(day, STOP_WINDOW_DAYS, lenient=set())
 
 
 def _stop_first(
