@@ -696,6 +696,12 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if engine_r.get("steps_per_s") and peer_r.get("steps_per_s"):
         out["engine_vs_peer_steps_per_s"] = round(engine_r["steps_per_s"] / peer_r["steps_per_s"], 3)
+    engine_warmup = [v for k, v in (engine_r.get("warmup_ms") or {}).items() if k != "submit"]
+    with_first = _with_warmup(engine_r, engine_warmup)
+    peer_with_first = _with_warmup(peer_r, peer_r.get("warmup_ms") or [])
+    if with_first and peer_with_first:
+        # The same ratio with the warm-up permit's steps counted (as before the warm-up existed).
+        out["engine_vs_peer_steps_per_s_incl_first_permit"] = round(with_first / peer_with_first, 3)
     if peer_r.get("steps_per_s") and floor_r.get("for_update_update_per_s"):
         out["peer_vs_floor_for_update"] = round(peer_r["steps_per_s"] / floor_r["for_update_update_per_s"], 3)
     if engine_r.get("steps_per_s") and floor_r.get("for_update_update_per_s"):
@@ -703,6 +709,14 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
     if engine_r.get("queries_per_step") and peer_r.get("queries_per_step"):
         out["engine_vs_peer_queries_per_step"] = round(engine_r["queries_per_step"] / peer_r["queries_per_step"], 1)
     return out
+
+
+def _with_warmup(part: dict[str, Any], warmup_ms: list[float]) -> float | None:
+    """Steps/s of ``part`` with its untimed warm-up steps (``warmup_ms``) counted in."""
+    if not part.get("steps_per_s") or not warmup_ms:
+        return None
+    seconds = part["steps"] / part["steps_per_s"] + sum(warmup_ms) / 1000
+    return (part["steps"] + len(warmup_ms)) / seconds
 
 
 def _target(name: str, goal: str, measured: str, met: bool | None, reason: str = "") -> dict[str, Any]:
@@ -729,11 +743,14 @@ def targets(report: dict[str, Any], config: Config) -> list[dict[str, Any]]:
             )
         )
         ratio = report.get("ratios", {}).get("engine_vs_peer_steps_per_s")
+        first = report.get("ratios", {}).get("engine_vs_peer_steps_per_s_incl_first_permit")
         out.append(
             _target(
                 "steps/s vs bare viewflow",
                 f">= {PEER_RATIO_MIN}x",
-                f"{ratio}x" if ratio is not None else "n/a",
+                (f"{ratio}x (after a warm-up permit; {first}x with it counted)" if first is not None else f"{ratio}x")
+                if ratio is not None
+                else "n/a",
                 ratio is not None and ratio >= PEER_RATIO_MIN,
                 ""
                 if ratio is not None and ratio >= PEER_RATIO_MIN
