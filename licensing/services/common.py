@@ -333,6 +333,7 @@ def lock_subject(process: Any) -> Any:
     locked = model.objects.select_for_update(no_key=True, of=("self",)).select_related("county", "applicant")
     application = locked.get(pk=process.application_id)
     note_county(application.county)  # the step's clocks and documents name it: no second read
+    process.application = application  # the step's services, signals and documents read this one
     return application
 
 
