@@ -131,6 +131,11 @@ PEER_STEPS = [
 
 
 def peer(lifecycles: int) -> dict[str, Any]:
+    """Bare viewflow's steps/s over ``lifecycles`` permits, after one untimed warm-up permit.
+
+    The warm-up (as for the engine) keeps one-time costs of a fresh process out of the rate:
+    first imports and connections, paid once per worker process in production, not per step.
+    """
     from workflows.models import User
 
     from .flows import PeerPermitFlow
@@ -138,7 +143,8 @@ def peer(lifecycles: int) -> dict[str, Any]:
     user = User.objects.get(username="clerk")
     latencies: list[float] = []
     queries: list[int] = []
-    for _ in range(lifecycles):
+    warmup: list[float] = []
+    for lifecycle in range(lifecycles + 1):
         process = PeerPermitFlow.start.run()
         for name, data in PEER_STEPS:
             node = getattr(PeerPermitFlow, name)
@@ -154,7 +160,11 @@ def peer(lifecycles: int) -> dict[str, Any]:
                     activation.process.data.update(data)
                     activation.process.save(update_fields=["data"])
                     activation.execute()
-                latencies.append(time.perf_counter() - started)
+                seconds = time.perf_counter() - started
+            if lifecycle == 0:
+                warmup.append(seconds)
+                continue
+            latencies.append(seconds)
             queries.append(captured.count)
     total = sum(latencies)
     return {
@@ -163,6 +173,7 @@ def peer(lifecycles: int) -> dict[str, Any]:
         "queries_per_step": round(statistics.mean(queries), 1),
         "latency_ms_p50": ms(pct(latencies, 0.5)),
         "latency_ms_p95": ms(pct(latencies, 0.95)),
+        "warmup_ms": [ms(s) for s in warmup],
     }
 
 
@@ -284,11 +295,21 @@ def summarize_steps(samples: list[StepSample]) -> dict[str, Any]:
 
 
 def engine(lifecycles: int, tag: str) -> dict[str, Any]:
+    """The engine's steps over ``lifecycles`` permits, after one untimed warm-up permit.
+
+    As for the peer: the first request of a fresh process imports the URL configuration and
+    every view, and opens the Celery broker connection (~0.2-0.3 s once per worker process in
+    production); the warm-up's step times are reported apart (``warmup_ms``), not hidden.
+    """
     clients = Clients()
+    warmup = engine_lifecycle(clients, f"{tag}-warmup-{time.time_ns()}")
     samples: list[StepSample] = []
     for i in range(lifecycles):
         samples += engine_lifecycle(clients, f"{tag}-{i}-{time.time_ns()}")
-    return summarize_steps(samples)
+    summary = summarize_steps(samples)
+    summary["warmup_ms"] = {s.step: ms(s.seconds) for s in warmup}
+    summary["errors"] += [f"warm-up {s.step}: {s.error}" for s in warmup if s.status != 200 and s.step != "submit"]
+    return summary
 
 
 # --- work lists ---------------------------------------------------------------------------
@@ -682,6 +703,12 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if engine_r.get("steps_per_s") and peer_r.get("steps_per_s"):
         out["engine_vs_peer_steps_per_s"] = round(engine_r["steps_per_s"] / peer_r["steps_per_s"], 3)
+    engine_warmup = [v for k, v in (engine_r.get("warmup_ms") or {}).items() if k != "submit"]
+    with_first = _with_warmup(engine_r, engine_warmup)
+    peer_with_first = _with_warmup(peer_r, peer_r.get("warmup_ms") or [])
+    if with_first and peer_with_first:
+        # The same ratio with the warm-up permit's steps counted (as before the warm-up existed).
+        out["engine_vs_peer_steps_per_s_incl_first_permit"] = round(with_first / peer_with_first, 3)
     if peer_r.get("steps_per_s") and floor_r.get("for_update_update_per_s"):
         out["peer_vs_floor_for_update"] = round(peer_r["steps_per_s"] / floor_r["for_update_update_per_s"], 3)
     if engine_r.get("steps_per_s") and floor_r.get("for_update_update_per_s"):
@@ -689,6 +716,14 @@ def ratios(report: dict[str, Any]) -> dict[str, Any]:
     if engine_r.get("queries_per_step") and peer_r.get("queries_per_step"):
         out["engine_vs_peer_queries_per_step"] = round(engine_r["queries_per_step"] / peer_r["queries_per_step"], 1)
     return out
+
+
+def _with_warmup(part: dict[str, Any], warmup_ms: list[float]) -> float | None:
+    """Steps/s of ``part`` with its untimed warm-up steps (``warmup_ms``) counted in."""
+    if not part.get("steps_per_s") or not warmup_ms:
+        return None
+    seconds = part["steps"] / part["steps_per_s"] + sum(warmup_ms) / 1000
+    return (part["steps"] + len(warmup_ms)) / seconds
 
 
 def _target(name: str, goal: str, measured: str, met: bool | None, reason: str = "") -> dict[str, Any]:
@@ -715,11 +750,14 @@ def targets(report: dict[str, Any], config: Config) -> list[dict[str, Any]]:
             )
         )
         ratio = report.get("ratios", {}).get("engine_vs_peer_steps_per_s")
+        first = report.get("ratios", {}).get("engine_vs_peer_steps_per_s_incl_first_permit")
         out.append(
             _target(
                 "steps/s vs bare viewflow",
                 f">= {PEER_RATIO_MIN}x",
-                f"{ratio}x" if ratio is not None else "n/a",
+                (f"{ratio}x (after a warm-up permit; {first}x with it counted)" if first is not None else f"{ratio}x")
+                if ratio is not None
+                else "n/a",
                 ratio is not None and ratio >= PEER_RATIO_MIN,
                 ""
                 if ratio is not None and ratio >= PEER_RATIO_MIN
@@ -863,6 +901,15 @@ def table(report: dict[str, Any]) -> str:
             + ", ".join(
                 f"{k} {v['latency_ms_p50']} ms/{v['queries']} q" for k, v in report["engine"]["per_step"].items()
             )
+        )
+    warm = {name: report.get(name, {}).get("warmup_ms") for name in ("peer", "engine")}
+    if warm["peer"] or warm["engine"]:
+        peer_warm = warm["peer"] or []
+        engine_warm = warm["engine"] or {}
+        lines.append(
+            "  untimed warm-up permit (first steps of the process): "
+            f"peer {', '.join(str(x) for x in peer_warm)} ms; engine "
+            + ", ".join(f"{k} {v} ms" for k, v in engine_warm.items())
         )
     for k, v in report.get("ratios", {}).items():
         lines.append(f"ratio        {k} = {v}")

@@ -277,9 +277,9 @@ class CaseFlow(SlaFlowMixin, flow.Flow):
         .Else(this.closing_report)
     )
 
-    end_not_illegal = flow.End().Annotation(title=_("Closed: not illegal"))
-    end_not_filed = flow.End().Annotation(title=_("Closed: not filed"))
-    end = flow.End().Annotation(title=_("Archived"))
+    end_not_illegal = gates.End().Annotation(title=_("Closed: not illegal"))
+    end_not_filed = gates.End().Annotation(title=_("Closed: not filed"))
+    end = gates.End().Annotation(title=_("Archived"))
 
     def sla_subject(self, process: Any) -> Any:
         return memo(

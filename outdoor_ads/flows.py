@@ -140,7 +140,7 @@ class PermitFlow(LicenceFlowMixin, SlaFlowMixin, flow.Flow):
         .Next(this.granted)
     )
 
-    granted = flow.End().Annotation(title=_("Permit granted"))
-    refused = flow.End().Annotation(title=_("Permit refused"))
-    not_accepted = flow.End().Annotation(title=_("Not accepted"))
-    withdrawn = flow.End().Annotation(title=_("Withdrawn"))
+    granted = gates.End().Annotation(title=_("Permit granted"))
+    refused = gates.End().Annotation(title=_("Permit refused"))
+    not_accepted = gates.End().Annotation(title=_("Not accepted"))
+    withdrawn = gates.End().Annotation(title=_("Withdrawn"))

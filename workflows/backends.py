@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import CharField, Value
 from guardian.models import UserObjectPermission
 
@@ -15,6 +18,43 @@ from .roles import ROLE_MEMO, unwrapped
 # this person on at least one object (guardian's per-object exceptions). Without any, a list's
 # visibility predicate needs no exception branch (``jurisdiction.visibility_q``).
 EXCEPTIONS_MEMO = "_xiuhua_exception_perms"
+
+
+def _access_query(user_id: int) -> Any:
+    """The user's group names, permissions (their own and their groups') and kinds of per-object
+    exceptions: one UNION ALL; the last column tells an exception row apart."""
+    through_groups = Group.objects.filter(user=user_id).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename", Value(False)
+    )
+    own = Permission.objects.filter(user=user_id).values_list(
+        Value(None, output_field=CharField()), "content_type__app_label", "codename", Value(False)
+    )
+    # One row per kind of object permission the person holds on some object, not per object.
+    exceptions = (
+        UserObjectPermission.objects.filter(user_id=user_id)
+        .values_list(
+            Value(None, output_field=CharField()), "content_type__app_label", "permission__codename", Value(True)
+        )
+        .distinct()
+    )
+    return through_groups.order_by().union(own.order_by(), exceptions.order_by(), all=True)
+
+
+_SHAPE_USER_ID = -1  # a user id no row has: it marks the user id's places among the parameters
+
+
+@functools.cache
+def _access_sql() -> tuple[str, tuple[int, ...]]:
+    """``_access_query``'s SQL, compiled by the ORM once per process, and where the user id goes.
+
+    Every request reads the permissions of its user; compiling the same UNION of joined tables
+    each time cost more than running it. Only the user id varies; the other parameters (the
+    constant flags) are kept as compiled.
+    """
+    sql, params = _access_query(_SHAPE_USER_ID).query.sql_with_params()
+    if list(params).count(_SHAPE_USER_ID) != 3:  # pragma: no cover - a Django change
+        raise ImproperlyConfigured(f"unexpected parameters of the access query: {params!r}")
+    return sql, tuple(params)
 
 
 def read_access(user_obj: Any) -> None:
@@ -28,24 +68,14 @@ def read_access(user_obj: Any) -> None:
     once by this one after ``user.groups`` changes (``roles.forget_roles``).
     """
     user_obj = unwrapped(user_obj)
-    through_groups = Group.objects.filter(user=user_obj).values_list(
-        "name", "permissions__content_type__app_label", "permissions__codename", Value(False)
-    )
-    own = Permission.objects.filter(user=user_obj).values_list(
-        Value(None, output_field=CharField()), "content_type__app_label", "codename", Value(False)
-    )
-    # One row per kind of object permission the person holds on some object, not per object.
-    exceptions = (
-        UserObjectPermission.objects.filter(user_id=user_obj.pk)
-        .values_list(
-            Value(None, output_field=CharField()), "content_type__app_label", "permission__codename", Value(True)
-        )
-        .distinct()
-    )
+    sql, shape = _access_sql()
+    params = [user_obj.pk if value == _SHAPE_USER_ID else value for value in shape]
+    with connections[router.db_for_read(Group)].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     names: set[str] = set()
     perms: set[str] = set()
     granted: set[str] = set()
-    rows = through_groups.order_by().union(own.order_by(), exceptions.order_by(), all=True)
     for name, app_label, codename, exception in rows:
         if exception:
             granted.add(f"{app_label}.{codename}")

@@ -214,6 +214,25 @@ def is_working_day(d: dt.date, *, lenient: set[int] | None = None) -> bool:
     return d.toordinal() in year_data(d.year, lenient=lenient).day_set
 
 
+def working_days_back(day: dt.date, window: int, *, lenient: set[int] | None = None) -> list[int]:
+    """``counts[k]`` = working days in (day - k, day] for k < ``window`` (``working_days_between``).
+
+    One year's data per year crossed, not one lookup per day.
+    """
+    counts = [0]
+    ordinal = day.toordinal()
+    data = year_data(day.year, lenient=lenient)
+    year_start = dt.date(day.year, 1, 1).toordinal()
+    for _k in range(1, window):
+        if ordinal < year_start:
+            previous = dt.date.fromordinal(ordinal).year
+            data = year_data(previous, lenient=lenient)
+            year_start = dt.date(previous, 1, 1).toordinal()
+        counts.append(counts[-1] + (ordinal in data.day_set))
+        ordinal -= 1
+    return counts
+
+
 def add_working_days(start: dt.date, n: int, *, lenient: set[int] | None = None) -> dt.date:
     """The n-th working day strictly after ``start`` (n < 0: strictly before; n == 0: start)."""
     if n == 0:

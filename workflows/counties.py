@@ -40,6 +40,14 @@ def county_by_pk(pk: int | None) -> County | None:
     return memo(("county", pk), lambda: County.objects.filter(pk=pk).first())
 
 
+def note_county(county: County | None) -> None:
+    """A county row the request read anyway (joined to its subject): ``county_by_pk`` answers from it."""
+    from .requestcache import remember
+
+    if county is not None:
+        remember(("county", county.pk), county)
+
+
 def county_of(obj: Any) -> County:
     """``obj.county`` (an object of one county) from the request's reference data, not its own query."""
     if obj._meta.get_field("county").is_cached(obj):

@@ -106,7 +106,7 @@ def task_process_link(flow_class: Any) -> str:
     return f"process__{link.remote_field.get_accessor_name()}__" if link is not None else "process__"
 
 
-def task_related(flow_class: Any) -> list[str]:
+def task_related(flow_class: Any, *, subject: bool = True) -> list[str]:
     """``select_related`` paths from a Task to its process, the flow's process row and its subject.
 
     ``process.coerced`` and ``process.get_subject()`` are read by the permission checks, the
@@ -115,7 +115,7 @@ def task_related(flow_class: Any) -> list[str]:
     link = task_process_link(flow_class)[:-2]
     related = ["process"] if link == "process" else ["process", link]
     found = _subject_of(flow_class.process_class)
-    if found is not None:
+    if found is not None and subject:
         related.append(f"{link}__{found[0]}")
     return related
 
@@ -299,7 +299,7 @@ class View(flow.View):
 
 
 @contextmanager
-def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
+def locked_task(task_or_pk: Any, *, savepoint: bool = True, subject: bool = True) -> Iterator[Any]:
     """Lock the task's process row, re-read the task (with its process rows) and yield it.
 
     One ``SELECT … FOR NO KEY UPDATE OF`` the process's own row (the row viewflow's
@@ -310,6 +310,7 @@ def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
     query. The loser of a race waits here, then reads the winner's result and gets a TaskConflict.
     ``savepoint=False`` (a step, inside its service's own transaction): no savepoint, every error
     raised here ends the step; claiming and releasing keep theirs (their callers catch conflicts).
+    ``subject=False``: the subject is not read with the task (its caller locks and reads it next).
     """
     task_pk = getattr(task_or_pk, "pk", task_or_pk)
     if isinstance(task_or_pk, Task) and task_or_pk.process_id is not None:
@@ -320,7 +321,8 @@ def locked_task(task_or_pk: Any, *, savepoint: bool = True) -> Iterator[Any]:
             raise Http404
         flow_class, process_pk = found.flow_task.flow_class, found.process_id
     link = task_process_link(flow_class)[:-2]
-    tasks = Task.objects.select_related(*task_related(flow_class)).filter(pk=task_pk, process_id=process_pk)
+    related = task_related(flow_class) if subject else task_related(flow_class, subject=False)
+    tasks = Task.objects.select_related(*related).filter(pk=task_pk, process_id=process_pk)
     if link != "process":
         tasks = tasks.filter(**{f"{link}__isnull": False})  # an inner join: its row can be locked
     # Locked in this order: the flow's process row, viewflow's process row, the task. Every row the
@@ -368,16 +370,18 @@ def release_task(*, task: Any, acting_user: Any) -> Any:
 
 
 @contextmanager
-def task_execution(*, task: Any, acting_user: Any, node: Any = None) -> Iterator[Any]:
+def task_execution(*, task: Any, acting_user: Any, node: Any = None, subject: bool = True) -> Iterator[Any]:
     """Run one step of a flow for ``acting_user``; yields the activation, executes it on success.
 
     Services call this inside their own transaction (``@transaction.atomic``: that block is the
     step's boundary; nothing in here makes a savepoint): under the process lock the task is read
     again; a task still in the queue is claimed for the caller (if allowed); a task that someone
     else holds or that is no longer open raises TaskConflict; nothing is written in that case.
+    ``subject=False``: the service locks and reads the subject itself first thing
+    (``licensing.services.common.lock_subject``), so it is not read with the task as well.
     """
     # The step's audit rows and events go in one INSERT each at its end; reference rows are read once.
-    with requestcache.scope(), locked_task(task, savepoint=False) as task, audit.deferred():
+    with requestcache.scope(), locked_task(task, savepoint=False, subject=subject) as task, audit.deferred():
         if node is not None and task.flow_task is not node:
             raise Http404
         flow_task = task.flow_task

@@ -67,7 +67,7 @@ def application_accept_decide(
 ) -> Any:
     """The clerk's acceptance decision: accept, one-time supplement notice, or refuse to accept."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.accept) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.accept, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         status = application.Status

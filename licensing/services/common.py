@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from workflows import calendar, clock
-from workflows.counties import county_of
+from workflows.counties import county_of, note_county
 from workflows.models import County, User
 from workflows.numbering import next_sequence
 from workflows.roles import ROLES
@@ -331,7 +331,10 @@ def lock_subject(process: Any) -> Any:
     """
     model = spec_for(process).application_model
     locked = model.objects.select_for_update(no_key=True, of=("self",)).select_related("county", "applicant")
-    return locked.get(pk=process.application_id)
+    application = locked.get(pk=process.application_id)
+    note_county(application.county)  # the step's clocks and documents name it: no second read
+    process.application = application  # the step's services, signals and documents read this one
+    return application
 
 
 def validity_limit(application: Any, start: dt.date) -> dt.date:

@@ -58,7 +58,7 @@ def application_decide(
 ) -> Any:
     """The chief grants (decision + permit into the registry) or refuses (reasons and rights)."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.decide) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.decide, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         now = clock.now()
@@ -128,7 +128,7 @@ def application_decide(
 @transaction.atomic
 def application_deliver(*, task: Any, acting_user: User, method: str, comment: str = "") -> Any:
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.deliver) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.deliver, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         now = clock.now()

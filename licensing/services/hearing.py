@@ -131,7 +131,8 @@ def application_hearing_schedule(
 ) -> Any:
     """The chair fixes date and place, or records that the party waived the hearing (clock resumes)."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.schedule_hearing) as activation:
+    node = spec.flow.schedule_hearing
+    with task_execution(task=task, acting_user=acting_user, node=node, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         hearing = spec.model("Hearing").objects.select_for_update(no_key=True).get(application=application)
@@ -213,7 +214,7 @@ def application_hearing(
 ) -> Any:
     """The hearing record is completed: the overall clock resumes."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.hearing) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.hearing, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         hearing = spec.model("Hearing").objects.select_for_update(no_key=True).get(application=application)

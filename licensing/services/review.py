@@ -45,7 +45,7 @@ def application_review(
 ) -> Any:
     """The (first) reviewer's opinion; where the type has no countersign step, the review moves on."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.review) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.review, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         if neighbours_affected:
@@ -80,7 +80,7 @@ def application_review(
 @transaction.atomic
 def application_countersign(*, task: Any, acting_user: User, decision: str, comment: str) -> Any:
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.countersign) as activation:
+    with task_execution(task=task, acting_user=acting_user, node=spec.flow.countersign, subject=False) as activation:
         process = activation.process
         application = lock_subject(process)
         agreed = decision == "agree"
@@ -108,7 +108,7 @@ def application_survey(
     spec = spec_of_task(task)
     stored: list[Any] = []
     try:
-        with task_execution(task=task, acting_user=acting_user, node=spec.flow.survey) as activation:
+        with task_execution(task=task, acting_user=acting_user, node=spec.flow.survey, subject=False) as activation:
             process = activation.process
             application = lock_subject(process)
             store_attachments(

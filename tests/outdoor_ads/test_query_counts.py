@@ -192,7 +192,7 @@ PERMIT_STEP_BUDGET = {
     "countersign": 24,
     "survey": 22,
     "decide": 26,
-    "deliver": 19,
+    "deliver": 18,
 }
 
 

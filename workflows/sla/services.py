@@ -253,12 +253,7 @@ _CLOCK_FIELDS: list[Any] = list(Clock._meta.concrete_fields)
 
 def _working_days_back(day: dt.date) -> list[int]:
     """``counts[k]`` = working days in (day - k, day] (as ``calendar.working_days_between``)."""
-    counts = [0]
-    current = day
-    for _k in range(1, STOP_WINDOW_DAYS):
-        counts.append(counts[-1] + calendar.is_working_day(current, lenient=set()))
-        current -= dt.timedelta(days=1)
-    return counts
+    return calendar.working_days_back(day, STOP_WINDOW_DAYS, lenient=set())
 
 
 def _stop_first(
@@ -285,7 +280,8 @@ def _stop_first(
     target_sql, target_params = matching.values("id")[:1].query.sql_with_params()
     moment = _wall_now()
     stopped_on = _local_date(moment)
-    counts = _working_days_back(stopped_on)
+    # As one array literal: psycopg would dump a list of 400 integers element by element, twice.
+    counts = "{" + ",".join(map(str, _working_days_back(stopped_on))) + "}"
     columns = ", ".join(f"c.{connection.ops.quote_name(f.column)}" for f in _CLOCK_FIELDS)
     used = "(%s::int[])[(%s::date - c.start_date) + 1]"  # NULL outside the window
     sql = (
