@@ -30,6 +30,13 @@ def browser(*, extra_args: tuple[str, ...] = ()) -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+            # While Playwright's loop runs, Django's per-context connections (asgiref Local) are
+            # not the test thread's usual ones: ORM calls made inside this block open their own,
+            # which the test database's teardown does not know about and which then blocked its
+            # DROP ("being accessed by other users"). Close them here, in the context that opened them.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def login(page: Any, base_url: str, username: str, password: str = "zhaotong-demo") -> None:
