@@ -321,7 +321,7 @@ def locked_task(task_or_pk: Any, *, savepoint: bool = True, subject: bool = True
             raise Http404
         flow_class, process_pk = found.flow_task.flow_class, found.process_id
     link = task_process_link(flow_class)[:-2]
-    related = task_related(flow_class) if subject else task_related(flow_class, subject=False)
+    related = task_related(flow_class, subject=subject)
     tasks = Task.objects.select_related(*related).filter(pk=task_pk, process_id=process_pk)
     if link != "process":
         tasks = tasks.filter(**{f"{link}__isnull": False})  # an inner join: its row can be locked

@@ -17,6 +17,8 @@ exactly like a missing one, and the cost does not grow with the number of object
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -189,12 +191,7 @@ def visibility_q(user: Any, model: type[models.Model], prefix: str = "") -> Q | 
         owner_field = getattr(model, "owner_field", None)
         if owner_field:
             branches.append(Q(**{f"{prefix}{owner_field}_id": user.pk}))
-    if not branches:
-        return Q(pk__in=[])
-    q = branches[0]
-    for branch in branches[1:]:
-        q |= branch
-    return q
+    return functools.reduce(operator.or_, branches) if branches else Q(pk__in=[])
 
 
 def visible(user: Any, model_or_qs: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:

@@ -251,11 +251,6 @@ STOP_WINDOW_DAYS = 400
 _CLOCK_FIELDS: list[Any] = list(Clock._meta.concrete_fields)
 
 
-def _working_days_back(day: dt.date) -> list[int]:
-    """``counts[k]`` = working days in (day - k, day] (as ``calendar.working_days_between``)."""
-    return calendar.working_days_back(day, STOP_WINDOW_DAYS, lenient=set())
-
-
 def _stop_first(
     matching: models.QuerySet[Clock],
     *,
@@ -269,7 +264,7 @@ def _stop_first(
     round trips. Here one statement locks the row and writes what ``_stop`` writes: the wall
     time, its local date, and the working days used — days in (start, stop] less the paused
     ones, looked up in the working-day counts back from the stop day that the calendar computed
-    here (``_working_days_back``). A paused clock (its pause must be closed first) or a stopped
+    here (``calendar.working_days_back``). A paused clock (its pause must be closed first) or a stopped
     one is not written by the statement and goes through ``_stop`` under the lock it took.
     """
     if open_only:
@@ -281,7 +276,8 @@ def _stop_first(
     moment = _wall_now()
     stopped_on = _local_date(moment)
     # As one array literal: psycopg would dump a list of 400 integers element by element, twice.
-    counts = "{" + ",".join(map(str, _working_days_back(stopped_on))) + "}"
+    back = calendar.working_days_back(stopped_on, STOP_WINDOW_DAYS, lenient=set())
+    counts = "{" + ",".join(map(str, back)) + "}"
     columns = ", ".join(f"c.{connection.ops.quote_name(f.column)}" for f in _CLOCK_FIELDS)
     used = "(%s::int[])[(%s::date - c.start_date) + 1]"  # NULL outside the window
     sql = (
