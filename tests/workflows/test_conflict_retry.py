@@ -75,11 +75,17 @@ def test_a_real_deadlock_is_retried_and_both_transactions_succeed(demo_users):
     first, second = County.objects.order_by("pk").values_list("pk", flat=True)[:2]
     barrier = threading.Barrier(2)
     attempts = {"ab": 0, "ba": 0}
+    committed = {"ab": threading.Event(), "ba": threading.Event()}
     errors = []
 
     @retry_once
     def lock_both(name, one, other):
         attempts[name] += 1
+        if attempts[name] == 2:
+            # The retry starts once the survivor has committed. Started at once, it can take its
+            # first row again before the survivor (woken by the abort) re-takes that row lock,
+            # and deadlock a second time: a real outcome (a 409), but not the one tested here.
+            committed["ba" if name == "ab" else "ab"].wait(10)
         with transaction.atomic():
             County.objects.select_for_update().filter(pk=one).exists()
             if attempts[name] == 1:
@@ -89,6 +95,7 @@ def test_a_real_deadlock_is_retried_and_both_transactions_succeed(demo_users):
     def run(name, one, other):
         try:
             lock_both(name, one, other)
+            committed[name].set()
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
