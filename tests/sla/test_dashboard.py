@@ -220,3 +220,15 @@ def test_query_count_is_the_same_with_days_rolled_up(fixture_clocks: dict, clien
     with clock.travel(TODAY):
         sweep()
     assert queries() == before
+
+
+def test_the_command_rebuilds_the_totals_from_scratch(fixture_clocks: dict) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with clock.travel(TODAY):
+        sweep()
+        ClockDayTotal.objects.update(closed=9)  # as if clocks had been loaded onto covered days
+        call_command("roll_up_clock_days", "--from-scratch", stdout=out)
+    assert out.getvalue().strip() == "2 daily total rows written; days up to 2026-10-18 covered."
+    assert sorted(ClockDayTotal.objects.values_list("closed", flat=True)) == [1, 1]
