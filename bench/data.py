@@ -41,6 +41,7 @@ from workflows.documents.models import DocumentCounter, IssuedDocument, IssuingA
 from workflows.documents.registry import KINDS
 from workflows.jurisdiction import county_group
 from workflows.models import AuditEntry, AuditPending, County, User
+from workflows.sla import rollup
 from workflows.sla.models import Clock, Notification
 
 CHUNK = 20_000  # clones per transaction: each table one INSERT … SELECT per chunk
@@ -225,16 +226,24 @@ def clone(
     numbers: Numbers,
     counties: Sequence[County],
     years: Sequence[int],
+    spread: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Copy ``tpl`` ``count`` times across ``counties`` and (for closed ones) ``years``."""
+    """Copy ``tpl`` ``count`` times across ``counties`` and (for closed ones) ``years``.
+
+    ``spread``: each clone also moves back a random number of days within its year, as permits
+    closed over the year are (not all on the template's day, which would put a tenth of the
+    history into the dashboard's current period).
+    """
     county_cycle = itertools.cycle(counties)
     year_cycle = itertools.cycle(years)
     done = 0
     for size in _chunks(count):
         with transaction.atomic():
             _bulk_load_mode()
-            _clone_chunk(tpl, size, numbers=numbers, county_cycle=county_cycle, year_cycle=year_cycle)
+            _clone_chunk(
+                tpl, size, numbers=numbers, county_cycle=county_cycle, year_cycle=year_cycle, spread=spread
+            )
         done += size
         if progress:
             progress(done)
@@ -377,15 +386,24 @@ def _insert_select(
 
 
 def _clone_chunk(
-    tpl: Template, size: int, *, numbers: Numbers, county_cycle: Iterator[County], year_cycle: Iterator[int]
+    tpl: Template,
+    size: int,
+    *,
+    numbers: Numbers,
+    county_cycle: Iterator[County],
+    year_cycle: Iterator[int],
+    spread: bool = False,
 ) -> None:
     """``size`` clones of ``tpl``: one INSERT … SELECT per table (COPY for the audit rows)."""
     app0 = tpl.app
     this_year = clock.today().year
     placed = [(next(county_cycle), next(year_cycle)) for _ in range(size)]
-    shift_days = [365 * (this_year - year) for _c, year in placed]
-    app_numbers = [numbers.next_application(year, county) for county, year in placed]
     rng = random.Random()  # noqa: S311 - bench data, not secrets
+    # Days back within the year, keeping every date in the clone's year (its numbers carry it;
+    # the template started a few working days before today, hence the margin).
+    days_in = max(0, (clock.today() - dt.date(this_year, 1, 1)).days - 14) if spread else 0
+    shift_days = [365 * (this_year - year) + (rng.randrange(days_in) if days_in else 0) for _c, year in placed]
+    app_numbers = [numbers.next_application(year, county) for county, year in placed]
     template_group = county_group(app0.county).pk
     group_of = {c.pk: county_group(c).pk for c in {c for c, _y in placed}}
     params: dict[str, Any] = {
@@ -721,6 +739,10 @@ def build(*, open_count: int, closed_count: int, log: Callable[[str], None] = pr
         _grow(numbers=numbers, counties=counties, templates_read=templates_read, made=made, open_count=open_count,
               closed_count=closed_count, log=log)
     t0 = time.perf_counter()
+    # What the beat does each day, for the whole loaded history at once (its stop days are past).
+    rollup.clock_days_roll_up(from_scratch=True)
+    TIMINGS["clock day totals"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     TIMINGS["ANALYZE"] += time.perf_counter() - t0
@@ -760,6 +782,6 @@ def _grow(
             def progress(done: int, n: int = n, name: str = name, t0: float = t0) -> None:
                 log(f"bench_data:   {done:,}/{n:,} {name} ({time.perf_counter() - t0:.0f} s)")
 
-            clone(tpl, n, numbers=numbers, counties=counties, years=years, progress=progress)
+            clone(tpl, n, numbers=numbers, counties=counties, years=years, spread=kind == "closed", progress=progress)
             log(f"bench_data: {n:,} {kind} like {name} in {time.perf_counter() - t0:.1f} s")
         made[kind] = missing

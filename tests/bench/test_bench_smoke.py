@@ -6,15 +6,19 @@ consistent rows and produce the report's keys.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db.models import Sum
 from viewflow.workflow.models import Process, Task
 
 from bench import data, runner
 from outdoor_ads.models import Opinion, Permit, PermitApplication, PermitProcess
-from workflows import audit
+from workflows import audit, clock
 from workflows.documents.models import IssuedDocument
 from workflows.models import AuditEntry, AuditPending
-from workflows.sla.models import Clock
+from workflows.sla import rollup
+from workflows.sla.models import Clock, ClockDayTotal, ClockRollup
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +58,10 @@ def test_bench_data_and_a_tiny_bench_run(settings: object, monkeypatch: pytest.M
         assert {c.task_id for c in clocks if c.task_id} <= tasks
         assert {(c.county_id, c.subject_label) for c in clocks} == {(app.county_id, app.number)}
         assert all(f"/{app.pk}/" in c.subject_url for c in clocks if c.subject_url)
+        # A closed clone is moved back within its year, never out of it (its number carries it).
+        assert {c.start_date.year for c in clocks} | {c.stopped_on.year for c in clocks if c.stopped_on} == {
+            int(app.number[2:6])
+        }
         entries = AuditEntry.objects.filter(object_id=str(app.pk), object_type="outdoor_ads.permitapplication")
         assert entries.exists()
         for entry in entries:  # every cloned row carries the MAC of its own content
@@ -66,6 +74,16 @@ def test_bench_data_and_a_tiny_bench_run(settings: object, monkeypatch: pytest.M
         if permit is not None:
             issued = IssuedDocument.objects.filter(subject_id=str(app.pk), kind="ad_permit")
             assert issued.filter(number=permit.number).exists()
+    # The closed clones' clocks stopped over many days of their years, not all on the template's,
+    # and the loaded history is in the dashboard's daily totals, as the beat leaves it.
+    stopped = Clock.objects.filter(object_id__in=ids, stopped_on__isnull=False)
+    assert stopped.values("stopped_on").distinct().count() > 10
+    through = ClockRollup.objects.get(name=rollup.ROLLUP_NAME).through
+    assert through == clock.today() - dt.timedelta(days=rollup.ROLLUP_LAG_DAYS)
+    rolled = ClockDayTotal.objects.aggregate(closed=Sum("closed"), used=Sum("days_used_sum"))
+    covered = Clock.objects.filter(stopped_on__lte=through)
+    assert rolled == {"closed": covered.count(), "used": covered.aggregate(used=Sum("days_used"))["used"]}
+    assert rolled["closed"] >= 40
 
     config = runner.Config(
         sizes=[50],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -13,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from workflows import clock
 from workflows.models import County, User
-from workflows.sla import services
+from workflows.sla import rollup, services
+from workflows.sla.models import ClockDayTotal, ClockRollup
 from workflows.sla.rules import ClockRuleSpec, register_rule
+from workflows.tasks import sweep
 
 from .helpers import at
 
@@ -143,3 +146,89 @@ def test_query_count_does_not_grow_with_rows(
     assert after == before
     # The figures themselves are a handful of grouped queries, whatever the page frame adds.
     assert before["/sla/export.csv"] <= 10
+
+
+def dashboard_figures(client: Client) -> dict[str, object]:
+    """Every figure of the dashboard for three periods, and the CSV export (pages also carry tokens)."""
+    import re
+
+    figures: dict[str, object] = {}
+    for url in ("/sla/", "/sla/?start=2026-10-13&end=2026-10-20", "/sla/?start=2026-10-01&end=2026-10-14"):
+        with clock.travel(TODAY):
+            response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        figures[url] = (rows_of(page), re.findall(r'data-testid="(total-\w+|on-time-rate)">([^<]*)<', page))
+    with clock.travel(TODAY):
+        figures["csv"] = client.get("/sla/export.csv").content.decode("utf-8-sig")
+    return figures
+
+
+def test_the_beat_rolls_closed_days_up_and_the_figures_stay_the_same(
+    fixture_clocks: dict, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("supervisor")
+    live = dashboard_figures(client)
+    assert live["/sla/?start=2026-10-01&end=2026-10-14"][0]["drill|"][2:] == ["1", "1", "100.0", "3.0"]  # type: ignore[index]
+    with clock.travel(TODAY):
+        sweep()
+    # Days up to two before the sweep: a4 (12 Oct) and a5 (15 Oct) are in the daily totals.
+    assert ClockRollup.objects.get(name=rollup.ROLLUP_NAME).through == dt.date(2026, 10, 18)
+    totals = ClockDayTotal.objects.filter(county__name="昭阳区", process_code="drill", step_code="")
+    assert sorted(totals.values_list("day", "light", "closed", "on_time", "days_used_sum")) == [
+        (dt.date(2026, 10, 12), "green", 1, 1, 3),
+        (dt.date(2026, 10, 15), "red", 1, 0, 28),
+    ]
+    assert dashboard_figures(client) == live
+    with clock.travel(TODAY):
+        sweep()  # every later beat of the day: nothing more is written
+    assert ClockDayTotal.objects.count() == 2
+    # The covered days are read from the totals, not from the clocks.
+    totals.filter(day=dt.date(2026, 10, 12)).update(closed=4, on_time=4)
+    with clock.travel(TODAY):
+        page = client.get("/sla/").content.decode()
+    assert rows_of(page)["drill|"][2:4] == ["5", "4"]
+
+
+def test_a_clock_stopped_after_the_covered_days_is_counted_from_the_clocks(
+    fixture_clocks: dict, client_as: Callable[[str], Client]
+) -> None:
+    with clock.travel(TODAY):
+        sweep()
+    stop(fixture_clocks["a1_green"], at(2026, 10, 19))  # after the last covered day (18 Oct)
+    with clock.travel(TODAY):
+        page = client_as("supervisor").get("/sla/").content.decode()
+    assert rows_of(page)["drill|"][2:4] == ["3", "2"]  # a1 and a4 on time, a5 late
+    assert 'data-testid="total-green">3<' in page
+    assert ClockDayTotal.objects.filter(day=dt.date(2026, 10, 19)).count() == 0
+    with clock.travel(at(2026, 10, 22)):
+        sweep()  # 19 and 20 Oct are now final
+        again = client_as("supervisor").get("/sla/").content.decode()
+    assert ClockDayTotal.objects.filter(day=dt.date(2026, 10, 19)).count() == 1
+    assert rows_of(again)["drill|"][2:4] == ["3", "2"]
+
+
+def test_query_count_is_the_same_with_days_rolled_up(fixture_clocks: dict, client_as: Callable[[str], Client]) -> None:
+    client = client_as("supervisor")
+
+    def queries() -> int:
+        with clock.travel(TODAY), CaptureQueriesContext(connection) as captured:
+            assert client.get("/sla/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    with clock.travel(TODAY):
+        sweep()
+    assert queries() == before
+
+
+def test_the_command_rebuilds_the_totals_from_scratch(fixture_clocks: dict) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with clock.travel(TODAY):
+        sweep()
+        ClockDayTotal.objects.update(closed=9)  # as if clocks had been loaded onto covered days
+        call_command("roll_up_clock_days", "--from-scratch", stdout=out)
+    assert out.getvalue().strip() == "2 daily total rows written; days up to 2026-10-18 covered."
+    assert sorted(ClockDayTotal.objects.values_list("closed", flat=True)) == [1, 1]

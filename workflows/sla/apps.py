@@ -18,7 +18,7 @@ class SlaConfig(AppConfig):
         from workflows import calendar
         from workflows.tasks import register_sweeper
 
-        from . import examples, firing  # noqa: F401  (registers the sweeper and the drill's rules)
+        from . import examples, firing, rollup  # noqa: F401  (register the sweepers and the drill's rules)
         from .flow import on_task_saved
         from .rules import sync_rules
         from .selectors import calendar_overlay

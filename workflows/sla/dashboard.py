@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from workflows import clock
 from workflows.labels import PROCESS, label_for
 from workflows.models import County
 
-from .models import Clock, ClockRule, Light
+from . import rollup
+from .models import Clock, ClockDayTotal, ClockRule, Light
 from .selectors import with_light
 
 LIGHTS = [Light.GREEN.value, Light.YELLOW.value, Light.RED.value]
@@ -113,6 +115,10 @@ def _label(lines: list[Any]) -> None:
         line.step_label = titles.get((line.process, line.step), line.step) if line.step else ""
 
 
+def _group_order(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (entry["county__order"] or 0, entry["county__name"] or "", entry["process_code"], entry["step_code"])
+
+
 def visible_clocks(user: Any) -> QuerySet[Clock]:
     """County staff see their county's clocks; city-wide staff see every county's."""
     qs = Clock.objects.all()
@@ -123,49 +129,78 @@ def visible_clocks(user: Any) -> QuerySet[Clock]:
 
 def build_dashboard(*, user: Any, period: Period, county: County | None = None) -> Dashboard:
     base = visible_clocks(user)
+    totals_base = ClockDayTotal.objects.all()
+    if getattr(user, "county_id", None) is not None:
+        totals_base = totals_base.filter(county_id=user.county_id)
     if county is not None:
         base = base.filter(county=county)
+        totals_base = totals_base.filter(county=county)
     today = clock.today()
     # Clocks that ran at some point in the period; stopped ones keep the light they stopped with.
-    active = base.filter(start_date__lte=period.end).filter(
-        Q(stopped_on__isnull=True) | Q(stopped_on__gte=period.start)
+    # Those stopped in the period come from the daily totals for the days they cover and from
+    # the clocks for the days after (rollup.covered_through), so a period with a million
+    # clocks closed costs what its days cost. The rest (open, or stopped after the period's
+    # end) only count towards the lights.
+    covered = rollup.covered_through(end=period.end)
+    running = with_light(
+        base.filter(start_date__lte=period.end).filter(Q(stopped_at__isnull=True) | Q(stopped_on__gt=period.end)),
+        today=today,
     )
-    grouped = (
-        with_light(active, today=today)
-        .values("county__name", "county__order", "process_code", "step_code", "light_db")  # type: ignore[misc]
-        .annotate(n=Count("id"))
-        .order_by("county__order", "process_code", "step_code")
+    stopped_live = with_light(
+        base.filter(stopped_on__gte=period.start, stopped_on__lte=period.end)
+        .alias(covered=covered)
+        # ``alias`` keeps the mark out of the SELECT: only rows after the covered days.
+        .filter(stopped_on__gt=F("covered")),
+        today=today,
+    )
+    stopped_rolled = totals_base.alias(covered=covered).filter(day__gte=period.start, day__lte=F("covered"))
+    group = ("county__name", "county__order", "process_code", "step_code")
+    running_counts = (
+        running.values(*group, "light_db").annotate(n=Count("id")).order_by()  # type: ignore[misc]
+    )
+    # One query for both halves of the stopped clocks (the column lists line up by position).
+    stopped_counts = (
+        stopped_live.values(*group, "light_db")  # type: ignore[misc]
+        .annotate(**rollup.closed_figures())
+        .order_by()
+        .union(
+            stopped_rolled.values(*group, "light")
+            .annotate(
+                closed_n=Sum("closed"),
+                on_time_n=Sum("on_time"),
+                used_sum=Sum("days_used_sum"),
+                used_count=Sum("days_used_count"),
+            )
+            .order_by(),
+            all=True,
+        )
     )
     rows: dict[tuple[str, str, str], LightRow] = {}
     per_county: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LIGHTS, 0))
     totals = dict.fromkeys(LIGHTS, 0)
-    for entry in grouped:
+    closed_by_step: dict[tuple[str, str], list[int]] = {}
+    entries = [(entry, entry["n"]) for entry in running_counts] + [(entry, entry["closed"]) for entry in stopped_counts]
+    for entry, n in sorted(entries, key=lambda pair: _group_order(pair[0])):
         county_name = entry["county__name"] or "—"
         key = (county_name, entry["process_code"], entry["step_code"])
         row = rows.setdefault(key, LightRow(*key))
-        row.counts[entry["light_db"]] += entry["n"]
-        per_county[county_name][entry["light_db"]] += entry["n"]
-        totals[entry["light_db"]] += entry["n"]
-
-    closed_qs = base.filter(stopped_on__gte=period.start, stopped_on__lte=period.end)
-    stats = (
-        closed_qs.values("process_code", "step_code")
-        .annotate(
-            closed=Count("id"),
-            on_time=Count("id", filter=Q(stopped_on__lte=F("due_date"))),
-            average_days=Avg("days_used"),
-        )
-        .order_by("process_code", "step_code")
-    )
+        row.counts[entry["light_db"]] += n
+        per_county[county_name][entry["light_db"]] += n
+        totals[entry["light_db"]] += n
+        if "closed" in entry:
+            figures = closed_by_step.setdefault((entry["process_code"], entry["step_code"]), [0, 0, 0, 0])
+            for index, name in enumerate(("closed", "on_time", "days_used_sum", "days_used_count")):
+                figures[index] += entry[name]
     step_stats = [
         StepStats(
-            s["process_code"],
-            s["step_code"],
-            s["closed"],
-            s["on_time"],
-            round(s["average_days"], 1) if s["average_days"] is not None else None,
+            process,
+            step,
+            closed,
+            on_time,
+            # As the database's AVG would give it: exact, then rounded half-even to one place.
+            round(Decimal(used_sum) / used_count, 1) if used_count else None,  # type: ignore[arg-type]
         )
-        for s in stats
+        for (process, step), (closed, on_time, used_sum, used_count) in sorted(closed_by_step.items())
     ]
     red_items = list(
         base.filter(stopped_at__isnull=True, paused_on__isnull=True, due_date__lt=today)

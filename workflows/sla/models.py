@@ -255,6 +255,55 @@ def light_for(*, reference: dt.date, due_date: dt.date, yellow_date: dt.date) ->
     return Light.GREEN
 
 
+class ClockDayTotal(models.Model):
+    """The clocks that stopped on one day, counted per county, process, step and light.
+
+    Written only by ``rollup.clock_days_roll_up`` for days whose clocks are final (a stopped
+    clock is never written again), so the dashboard sums a period's days instead of reading
+    every clock that stopped in it: its cost follows the days shown, not the clocks closed.
+    """
+
+    day = models.DateField(_("day"))
+    county = models.ForeignKey(County, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT)
+    process_code = models.CharField(_("process"), max_length=60, blank=True)
+    step_code = models.CharField(_("step"), max_length=60, blank=True)
+    light = models.CharField(_("light"), max_length=10, choices=Light.choices)
+    closed = models.PositiveIntegerField(_("closed"))
+    on_time = models.PositiveIntegerField(_("on time"))
+    # Sum and count of ``Clock.days_used`` (it may be NULL), so averages over days stay exact.
+    days_used_sum = models.BigIntegerField(_("working days used (sum)"))
+    days_used_count = models.PositiveIntegerField(_("working days used (count)"))
+
+    class Meta:
+        verbose_name = _("closed clocks of a day")
+        verbose_name_plural = _("closed clocks per day")
+        indexes = [models.Index(fields=["day", "county"], name="sla_clockday_day_county")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "county", "process_code", "step_code", "light"],
+                name="sla_clockday_one_row",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.process_code}/{self.step_code} {self.light}: {self.closed}"
+
+
+class ClockRollup(models.Model):
+    """How far the daily totals go: every day up to ``through`` is in ``ClockDayTotal``.
+
+    One row, written only by the roll-up job under its own lock; the dashboard reads it inside
+    its grouped query and never locks it.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    through = models.DateField(null=True, blank=True)
+    rolled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} through {self.through}"
+
+
 class ClockPause(models.Model):
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
