@@ -173,7 +173,10 @@ def deliver_pending(*, ids: list[int] | None = None, limit: int = 200) -> int:
     sent_ids: list[int] = []
     backend = None
     with transaction.atomic():
-        qs = Delivery.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).select_related("notification")
+        # The notices by primary key in a second query, not joined: the outbox rows are the newest,
+        # and a merge join with the bell table walked its whole primary key to reach them (70 ms
+        # after each notifying step with 600k notices, 350 ms with 2M: the step's time grew with history).
+        qs = Delivery.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).prefetch_related("notification")
         if ids is not None:
             qs = qs.filter(pk__in=ids)
         batch = list(qs.order_by("id").select_for_update(skip_locked=True, of=("self",))[:limit])
