@@ -87,8 +87,9 @@ def test_a_notice_and_its_outbox_rows_are_one_statement_and_sent_after_commit(
         if user.phone:
             expected.add((note.pk, "sms", user.phone))
     assert deliveries == expected and (notes[0].pk, "email", "clerk@example.cn") in deliveries
-    assert not Delivery.objects.filter(notification__in=notes, sent_at__isnull=True).exists()  # sent on commit
-    assert "clerk@example.cn" in [address for m in mail.outbox for address in m.to]
+    # Handed to a worker after commit (tests/sla/test_delivery.py), not sent by this process.
+    assert Delivery.objects.filter(notification__in=notes, sent_at__isnull=True).count() == len(expected)
+    assert mail.outbox == []
 
 
 def test_updates_of_two_tables_in_one_statement(demo_users: dict[str, Any], zhaoyang: County) -> None:

@@ -181,7 +181,7 @@ def _fire_batch(clock_ids: Sequence[int], level: str) -> int:
                     data={"clock": item.pk, "due": item.due_date, "holder": item.assignee_id},
                 )
             )
-        notify_many(notices, send_in_worker=True)  # thousands of e-mails must not pace the sweep
+        notify_many(notices)  # sent by a worker: thousands of e-mails must not pace the sweep
         insert_rows(
             Escalation,
             ["clock", "role", "county", "created_at"],

@@ -74,13 +74,13 @@ def _send_in_worker(ids: list[int]) -> None:
     deliver_outbox.delay(ids)
 
 
-def notify_many(notices: Sequence[Notice], *, send_in_worker: bool = False) -> list[int]:
+def notify_many(notices: Sequence[Notice]) -> list[int]:
     """Bell rows and outbox rows for many notices in one statement (returns the bell rows' ids).
 
-    The outbox is sent after commit.
-
-    By this process, or with ``send_in_worker`` by a Celery worker (the sweep's batches). If the
-    broker cannot take the task, the rows stay pending and the sweep's ``deliver_pending`` sends them.
+    The outbox is sent after commit by a Celery worker (``workflows.tasks.deliver_outbox``), never
+    by the request or sweep that wrote it: a slow mail or SMS gateway must not pace a step or a
+    sweep. If the broker cannot take the task, the rows stay pending and the next sweep's
+    ``deliver_pending`` sends them.
     """
     now = clock.now()
     notes: list[tuple[Any, ...]] = []
@@ -112,10 +112,7 @@ def notify_many(notices: Sequence[Notice], *, send_in_worker: bool = False) -> l
     ]
     note_ids, ids = _insert(notes, rows)
     if ids:
-        if send_in_worker:
-            transaction.on_commit(lambda: _send_in_worker(ids), robust=True)
-        else:
-            transaction.on_commit(lambda: deliver_pending(ids=ids, limit=len(ids)))
+        transaction.on_commit(lambda: _send_in_worker(ids), robust=True)
     return note_ids
 
 
