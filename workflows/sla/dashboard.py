@@ -119,9 +119,9 @@ def _group_order(entry: dict[str, Any]) -> tuple[Any, ...]:
     return (entry["county__order"] or 0, entry["county__name"] or "", entry["process_code"], entry["step_code"])
 
 
-def visible_clocks(user: Any) -> QuerySet[Clock]:
-    """County staff see their county's clocks; city-wide staff see every county's."""
-    qs = Clock.objects.all()
+def visible_clocks(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """County staff see their county's clocks (and their daily totals, ``qs``); city-wide staff every county's."""
+    qs = Clock.objects.all() if qs is None else qs
     if getattr(user, "county_id", None) is not None:
         qs = qs.filter(county_id=user.county_id)
     return qs
@@ -129,9 +129,7 @@ def visible_clocks(user: Any) -> QuerySet[Clock]:
 
 def build_dashboard(*, user: Any, period: Period, county: County | None = None) -> Dashboard:
     base = visible_clocks(user)
-    totals_base = ClockDayTotal.objects.all()
-    if getattr(user, "county_id", None) is not None:
-        totals_base = totals_base.filter(county_id=user.county_id)
+    totals_base = visible_clocks(user, ClockDayTotal.objects.all())
     if county is not None:
         base = base.filter(county=county)
         totals_base = totals_base.filter(county=county)
