@@ -17,7 +17,6 @@ from viewflow.workflow.status import STATUS
 from workflows import audit, clock
 from workflows.bulk import row_update, update_together
 from workflows.documents.corrections import quoting
-from workflows.flowviews import task_execution
 from workflows.models import User
 
 from ..clocks import SUPPLEMENT
@@ -27,9 +26,9 @@ from .common import (
     acceptance_window_passed,
     discard_files,
     issue,
+    licence_step,
     local_date,
     lock_application,
-    lock_subject,
     materials_arrived_at,
     record_opinion,
     require_applicant,
@@ -67,9 +66,8 @@ def application_accept_decide(
 ) -> Any:
     """The clerk's acceptance decision: accept, one-time supplement notice, or refuse to accept."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.accept, subject=False) as activation:
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.accept) as (activation, application):
         process = activation.process
-        application = lock_subject(process)
         status = application.Status
         now = clock.now()
         if decision == "supplement":
@@ -254,9 +252,9 @@ def supplements_expire_due() -> int:
             stopped_at__isnull=True,
             due_date__lt=clock.today(),
         ).values_list("object_id", flat=True)
-        for application in model.objects.filter(
-            status=model.Status.SUPPLEMENT, pk__in=[int(pk) for pk in due]
-        ).only("pk"):
+        for application in model.objects.filter(status=model.Status.SUPPLEMENT, pk__in=[int(pk) for pk in due]).only(
+            "pk"
+        ):
             if application_supplement_expire(application=application):
                 count += 1
     return count

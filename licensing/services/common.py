@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from workflows import calendar, clock
 from workflows.counties import county_of, note_county
+from workflows.flowviews import task_execution
 from workflows.models import County, User
 from workflows.numbering import next_sequence
 from workflows.roles import ROLES
@@ -321,6 +323,17 @@ def lock_application(application: Any) -> Any:
     spec = spec_for(application)
     spec.process_model.objects.select_for_update().filter(application_id=application.pk).exists()
     return spec.application_model.objects.select_for_update(no_key=True).get(pk=application.pk)
+
+
+@contextmanager
+def licence_step(*, task: Any, acting_user: User, node: Any) -> Iterator[tuple[Any, Any]]:
+    """One step of a licence flow: yields its activation and its application, locked.
+
+    ``task_execution`` reads the task under the process lock without the application, which is
+    then locked and read here once (``lock_subject``): every licence step needs it first thing.
+    """
+    with task_execution(task=task, acting_user=acting_user, node=node, subject=False) as activation:
+        yield activation, lock_subject(activation.process)
 
 
 def lock_subject(process: Any) -> Any:

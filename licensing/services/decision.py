@@ -10,7 +10,6 @@ from django.db import transaction
 from workflows import audit, clock
 from workflows.bulk import row_update, update_together
 from workflows.documents.services import NumberOf
-from workflows.flowviews import task_execution
 from workflows.jurisdiction import is_visible
 from workflows.models import User
 
@@ -19,9 +18,9 @@ from ..spec import spec_for, spec_of_task
 from .common import (
     issue,
     issue_together,
+    licence_step,
     local_date,
     lock_application,
-    lock_subject,
     process_of,
     record_opinion,
     require_applicant,
@@ -58,9 +57,8 @@ def application_decide(
 ) -> Any:
     """The chief grants (decision + permit into the registry) or refuses (reasons and rights)."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.decide, subject=False) as activation:
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.decide) as (activation, application):
         process = activation.process
-        application = lock_subject(process)
         now = clock.now()
         granted = decision == "grant"
         if not comment:
@@ -118,9 +116,7 @@ def application_decide(
         update_together(row_update(process, ["granted"]), row_update(application))
         stop_overall_clock(application, acting_user)
         tell_applicant(application, TOLD_GRANTED if granted else TOLD_REFUSED, comment)
-        record_opinion(
-            application=application, step="decision", decision=decision, comment=comment, author=acting_user
-        )
+        record_opinion(application=application, step="decision", decision=decision, comment=comment, author=acting_user)
         audit.record(actor=acting_user, action=f"application.decision.{decision}", obj=application, reason=comment)
     return application
 
@@ -128,9 +124,7 @@ def application_decide(
 @transaction.atomic
 def application_deliver(*, task: Any, acting_user: User, method: str, comment: str = "") -> Any:
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.deliver, subject=False) as activation:
-        process = activation.process
-        application = lock_subject(process)
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.deliver) as (activation, application):
         now = clock.now()
         application.status = application.Status.DELIVERED
         application.closed_at = now

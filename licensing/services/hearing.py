@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows import audit, calendar, clock
-from workflows.flowviews import task_execution
 from workflows.models import User
 from workflows.roles import has_role
 
@@ -19,8 +18,8 @@ from ..selectors import hearing_earliest_date, hearing_latest_date
 from ..spec import spec_for, spec_of_task
 from .common import (
     issue,
+    licence_step,
     lock_application,
-    lock_subject,
     overall_clock,
     process_of,
     record_opinion,
@@ -131,10 +130,7 @@ def application_hearing_schedule(
 ) -> Any:
     """The chair fixes date and place, or records that the party waived the hearing (clock resumes)."""
     spec = spec_of_task(task)
-    node = spec.flow.schedule_hearing
-    with task_execution(task=task, acting_user=acting_user, node=node, subject=False) as activation:
-        process = activation.process
-        application = lock_subject(process)
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.schedule_hearing) as (activation, application):
         hearing = spec.model("Hearing").objects.select_for_update(no_key=True).get(application=application)
         if decision == "waived":
             if not comment.strip():
@@ -214,9 +210,7 @@ def application_hearing(
 ) -> Any:
     """The hearing record is completed: the overall clock resumes."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.hearing, subject=False) as activation:
-        process = activation.process
-        application = lock_subject(process)
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.hearing) as (activation, application):
         hearing = spec.model("Hearing").objects.select_for_update(no_key=True).get(application=application)
         if decision == "held":
             scheduled = hearing.scheduled_for

@@ -10,12 +10,11 @@ from django.db import transaction
 
 from workflows import audit
 from workflows.bulk import row_update, update_together
-from workflows.flowviews import task_execution
 from workflows.models import User
 
 from ..spec import spec_for, spec_of_task
 from ..uploads import CheckedUpload
-from .common import discard_files, lock_subject, record_opinion, store_attachments
+from .common import discard_files, licence_step, record_opinion, store_attachments
 from .hearing import hearing_opened
 from .messages import NEIGHBOURS_REQUIRED
 from .parties import NEIGHBOUR, neighbours_notify
@@ -45,9 +44,8 @@ def application_review(
 ) -> Any:
     """The (first) reviewer's opinion; where the type has no countersign step, the review moves on."""
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.review, subject=False) as activation:
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.review) as (activation, application):
         process = activation.process
-        application = lock_subject(process)
         if neighbours_affected:
             if not neighbours and not application.affected_parties.filter(kind=NEIGHBOUR).exists():
                 raise ValidationError({"neighbours": NEIGHBOURS_REQUIRED})
@@ -80,9 +78,8 @@ def application_review(
 @transaction.atomic
 def application_countersign(*, task: Any, acting_user: User, decision: str, comment: str) -> Any:
     spec = spec_of_task(task)
-    with task_execution(task=task, acting_user=acting_user, node=spec.flow.countersign, subject=False) as activation:
+    with licence_step(task=task, acting_user=acting_user, node=spec.flow.countersign) as (activation, application):
         process = activation.process
-        application = lock_subject(process)
         agreed = decision == "agree"
         process.countersigned = agreed
         if agreed:
@@ -108,9 +105,8 @@ def application_survey(
     spec = spec_of_task(task)
     stored: list[Any] = []
     try:
-        with task_execution(task=task, acting_user=acting_user, node=spec.flow.survey, subject=False) as activation:
+        with licence_step(task=task, acting_user=acting_user, node=spec.flow.survey) as (activation, application):
             process = activation.process
-            application = lock_subject(process)
             store_attachments(
                 application=application,
                 uploads=[("survey", photo) for photo in photos],
